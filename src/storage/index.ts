@@ -1,0 +1,15 @@
+export type {
+  Appendable,
+  Appender,
+  Querier,
+  Queryable,
+  RejectReason,
+  SampleIterator,
+  SelectHints,
+  Series,
+  SeriesRef,
+  SeriesSet,
+  Storage,
+} from './interface.js';
+export { SampleRejectedError } from './interface.js';
+export { ArraySeriesSet, ErrorSeriesSet, collectSamples, emptySeriesSet, sortSeries } from './series-set.js';
