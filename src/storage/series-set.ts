@@ -32,17 +32,26 @@ export class ErrorSeriesSet implements SeriesSet {
   }
 }
 
-/** Drains an iterator into arrays; for tests and small exports, not for hot paths. */
-export function collectSamples(it: SampleIterator): { t: number[]; v: number[] } {
+/**
+ * Drains an iterator into arrays; for tests and small exports, not for hot paths.
+ * Values go into a Float64Array: a plain JS array would quiet signalling NaNs, turning
+ * the staleness marker into an ordinary NaN (V8 behaviour).
+ */
+export function collectSamples(it: SampleIterator): { t: number[]; v: Float64Array } {
   const t: number[] = [];
-  const v: number[] = [];
+  let v = new Float64Array(64);
   while (it.next()) {
+    if (t.length === v.length) {
+      const w = new Float64Array(v.length * 2);
+      w.set(v);
+      v = w;
+    }
+    v[t.length] = it.v;
     t.push(it.t);
-    v.push(it.v);
   }
   const e = it.err();
   if (e) throw e;
-  return { t, v };
+  return { t, v: v.slice(0, t.length) };
 }
 
 export function sortSeries<S extends Series>(series: S[]): S[] {

@@ -1,0 +1,43 @@
+# Vigie — common tasks. `make run` to try it, `make test` for what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DATA_DIR ?= ./data
+LISTEN   ?= 127.0.0.1:9400
+# Marker written after a successful install; redone when package.json or the lock file changes.
+DEPS := node_modules/.vigie-installed
+
+.PHONY: help run build lint test test-prep bench clean deps
+
+help:
+	@echo "make run    install, build and start the server on $(LISTEN) (data in $(DATA_DIR))"
+	@echo "make test   install, build, lint, then run every test (ends with 'N passed, N failed')"
+	@echo "make build | lint | bench | clean"
+
+# npm ci when a lock file exists (reproducible), npm install otherwise.
+$(DEPS): package.json $(wildcard package-lock.json)
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+deps: $(DEPS)
+
+build: $(DEPS)
+	npx tsc -p tsconfig.json
+
+run: build
+	node bin/vigie server --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+lint: $(DEPS)
+	npm run --silent lint
+
+# Everything `make test` does before running the tests (.ci/run calls it on its own).
+test-prep: build lint
+
+test: test-prep
+	node scripts/run-tests.mjs
+
+bench: build
+	@if [ -x bench/run.sh ]; then bench/run.sh; elif [ -f bench/run.sh ]; then bash bench/run.sh; else echo "no bench/run.sh yet"; fi
+
+clean:
+	rm -rf dist test-artifacts

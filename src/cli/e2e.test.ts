@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+// dist/src/cli/e2e.test.js -> repo root
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'vigie');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      await r.text();
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready in time`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('vigie server (end to end)', () => {
+  it('starts, becomes ready, reloads on SIGHUP and exits 0 on SIGTERM', { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
+    try {
+      const port = await freePort();
+      const config = join(dir, 'vigie.yml');
+      await writeFile(config, 'global:\n  scrape_interval: 15s\nhost:\n  enabled: true\n');
+      const child = spawn(process.execPath, [BIN, 'server', '--config', config, '--data-dir', join(dir, 'data'), '--listen', `127.0.0.1:${port}`, '--log.format', 'json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let logs = '';
+      child.stdout.on('data', (b: Buffer) => (logs += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (logs += b.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+      await waitReady(`http://127.0.0.1:${port}/-/ready`, Date.now() + 15_000);
+      const health = await fetch(`http://127.0.0.1:${port}/-/healthy`);
+      assert.equal(await health.text(), 'Vigie is Healthy.\n');
+      assert.ok(existsSync(join(dir, 'data')), 'data dir created');
+
+      child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGTERM');
+      const code = await exited;
+      assert.equal(code, 0, logs);
+      assert.match(logs, /"msg":"Vigie is ready"/);
+      assert.match(logs, /"msg":"configuration reloaded"/);
+      assert.match(logs, /"msg":"bye"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 on an invalid config, naming file:line:col', { timeout: 30_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
+    try {
+      const config = join(dir, 'vigie.yml');
+      await writeFile(config, 'host:\n  enabled: true\n  colour: blue\n');
+      const child = spawn(process.execPath, [BIN, 'server', '--config', config, '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      assert.equal(code, 1);
+      assert.match(err, new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:3: host\\.colour: unknown key "colour"`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 on an unknown flag', { timeout: 30_000 }, async () => {
+    const child = spawn(process.execPath, [BIN, 'server', '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 2);
+    assert.match(err, /Unknown option '--bogus'/);
+  });
+});

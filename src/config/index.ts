@@ -1,0 +1,20 @@
+export { ByteSizeError, formatByteSize, parseByteSize } from './size.js';
+export { DurationError, formatDuration, parseDuration } from './duration.js';
+export {
+  type ConfigIssue,
+  ConfigError,
+  type LoadedConfig,
+  MAX_ALIAS_COUNT,
+  MAX_CONFIG_BYTES,
+  formatIssue,
+  loadConfig,
+  parseConfig,
+} from './load.js';
+export {
+  type AuthConfig,
+  type GlobalConfig,
+  type HostConfig,
+  type StorageConfig,
+  UNIMPLEMENTED_SECTIONS,
+  type VigieConfig,
+} from './types.js';

@@ -1,0 +1,2 @@
+export { compactionRanges, planCompaction } from './planner.js';
+export { drainSeries } from './series-samples.js';

@@ -1,0 +1,152 @@
+import { labelsEqual, type Labels } from '../../model/index.js';
+import { SampleRejectedError, type Appender, type SeriesRef } from '../../storage/index.js';
+import { encodeSeries } from '../record/index.js';
+import type { Head } from './head.js';
+import type { MemSeries } from './mem-series.js';
+
+/** Grows a typed array by doubling; returns the (possibly new) array. */
+function grow<T extends Float64Array | Uint32Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const b = make(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+const bitsView = new Float64Array(1);
+const bitsWords = new Uint32Array(bitsView.buffer);
+
+/** True when two floats have the same bits (so NaN payloads and -0 are told apart). */
+function sameBits(a: number, b: number): boolean {
+  if (a !== b) {
+    if (a === a || b === b) return false; // one is not NaN and they differ
+  } else if (a !== 0) return true;
+  bitsView[0] = a;
+  const a0 = bitsWords[0]!, a1 = bitsWords[1]!;
+  bitsView[0] = b;
+  return a0 === bitsWords[0] && a1 === bitsWords[1];
+}
+
+/**
+ * Buffers samples in typed arrays (no object per sample), validates each against the
+ * series' newest committed and buffered sample, and at commit writes one WAL record
+ * batch before making the samples visible.
+ */
+export class HeadAppender implements Appender {
+  private refs = new Uint32Array(256);
+  private ts = new Float64Array(256);
+  private vs = new Float64Array(256);
+  private n = 0;
+  private done = false;
+
+  constructor(private readonly head: Head) {}
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    if (this.done) throw new Error('appender already committed or rolled back');
+    const head = this.head;
+    let s: MemSeries | undefined = ref > 0 ? head.seriesByRef(ref) : undefined;
+    if (s === undefined || (s.labels !== labels && !labelsEqual(s.labels, labels))) s = head.getOrCreate(labels);
+    if (!Number.isInteger(t)) {
+      head.stats.rejected.invalid++;
+      throw new SampleRejectedError('invalid', `timestamp ${t} is not an integer number of milliseconds`);
+    }
+    if (t < head.minValidTime) {
+      head.stats.rejected.too_old++;
+      throw new SampleRejectedError('too_old', `sample at ${t} is older than the head accepts (min valid time ${head.minValidTime})`);
+    }
+    const pending = s.pendingT > s.maxTime;
+    const lastT = pending ? s.pendingT : s.maxTime;
+    if (t <= lastT) {
+      if (t === lastT && sameBits(v, pending ? s.pendingV : s.lastValue)) return s.ref; // exact duplicate: ignored, as Prometheus does
+      const reason = t === lastT ? 'duplicate' : 'out_of_order';
+      head.stats.rejected[reason]++;
+      throw new SampleRejectedError(
+        reason,
+        t === lastT ? `duplicate sample for timestamp ${t} with a different value` : `out of order sample: ${t} is older than the newest sample ${lastT}`,
+      );
+    }
+    s.pendingT = t;
+    s.pendingV = v;
+    const i = this.n++;
+    if (i >= this.refs.length) {
+      this.refs = grow(this.refs, i + 1, (k) => new Uint32Array(k));
+      this.ts = grow(this.ts, i + 1, (k) => new Float64Array(k));
+      this.vs = grow(this.vs, i + 1, (k) => new Float64Array(k));
+    }
+    this.refs[i] = s.ref;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    return s.ref;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a WAL error becomes a rejection
+  async commit(): Promise<void> {
+    if (this.done) throw new Error('appender already committed or rolled back');
+    this.done = true;
+    const head = this.head;
+    const n = this.n;
+    try {
+      // Pass 1: drop samples overtaken by another appender's commit; find unlogged series.
+      const keep = new Uint8Array(n);
+      const newSeries: MemSeries[] = [];
+      const enc = head.samplesEncoder;
+      enc.reset();
+      for (let i = 0; i < n; i++) {
+        const s = head.seriesByRef(this.refs[i]!);
+        if (s === undefined || this.ts[i]! <= s.maxTime || this.ts[i]! < head.minValidTime) {
+          head.stats.rejected.out_of_order++;
+          continue;
+        }
+        keep[i] = 1;
+        if (!s.walLogged) {
+          s.walLogged = true;
+          newSeries.push(s);
+        }
+        enc.add(this.refs[i]!, this.ts[i]!, this.vs[i]!);
+      }
+      if (head.log) {
+        const records: Uint8Array[] = [];
+        if (newSeries.length > 0) records.push(encodeSeries(newSeries.map((s) => ({ ref: s.ref, labels: s.labels }))));
+        if (enc.count > 0) records.push(enc.finish());
+        if (records.length > 0) {
+          try {
+            head.log(records);
+          } catch (e) {
+            for (const s of newSeries) s.walLogged = false;
+            throw e;
+          }
+        }
+      }
+      // Pass 2: make the samples visible.
+      for (let i = 0; i < n; i++) {
+        if (keep[i] === 0) continue;
+        const s = head.seriesByRef(this.refs[i]!)!;
+        const t = this.ts[i]!;
+        if (s.append(t, this.vs[i]!, head.chunkRange)) head.stats.chunksCreated++;
+        head.noteTime(t);
+      }
+      head.stats.samplesAppended += n - countZeros(keep);
+    } finally {
+      this.clearPending();
+    }
+  }
+
+  rollback(): void {
+    if (this.done) return;
+    this.done = true;
+    this.clearPending();
+  }
+
+  private clearPending(): void {
+    for (let i = 0; i < this.n; i++) {
+      const s = this.head.seriesByRef(this.refs[i]!);
+      if (s) s.pendingT = -Infinity;
+    }
+    this.n = 0;
+  }
+}
+
+function countZeros(a: Uint8Array): number {
+  let z = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === 0) z++;
+  return z;
+}

@@ -1,0 +1,139 @@
+import { labelsKey, type Labels } from '../../model/index.js';
+import type { Appender, RejectReason } from '../../storage/index.js';
+import { MemPostings } from '../index/index.js';
+import { SamplesEncoder } from '../record/index.js';
+import { HeadAppender } from './appender.js';
+import { MemSeries } from './mem-series.js';
+import { HeadQuerier } from './querier.js';
+
+export interface HeadOptions {
+  /** Block duration in ms (default 2 h): head chunks never cross a multiple of it. */
+  readonly chunkRange: number;
+  /**
+   * Writes records to the WAL before samples become visible; must hand them to the OS
+   * before returning (throwing makes the commit fail and drops the batch). Omit for a
+   * head without durability (tests, snapshots).
+   */
+  readonly log?: (records: readonly Uint8Array[]) => void;
+}
+
+/** Running counts the DB exposes as metrics. */
+export interface HeadStats {
+  samplesAppended: number;
+  seriesCreated: number;
+  seriesRemoved: number;
+  chunksCreated: number;
+  chunksRemoved: number;
+  rejected: Record<RejectReason, number>;
+}
+
+/**
+ * The in-memory part of the database: recent samples of every active series in XOR
+ * chunks, with an inverted index. Holds [minTime, maxTime]; samples older than
+ * `minValidTime` (already persisted in blocks) are refused.
+ */
+export class Head {
+  readonly chunkRange: number;
+  readonly log: ((records: readonly Uint8Array[]) => void) | undefined;
+  readonly postings = new MemPostings();
+  /** Reused by appenders at commit (commits run one at a time: JS is single-threaded). */
+  readonly samplesEncoder = new SamplesEncoder(1 << 16);
+  /** Series by ref; holes where series were removed. */
+  private readonly byRef: (MemSeries | undefined)[] = [];
+  private readonly byKey = new Map<string, MemSeries>();
+  private nextRef = 1;
+  private numSeriesLive = 0;
+  /** Bounds of the samples held, inclusive; Infinity/-Infinity when empty. */
+  minTime = Infinity;
+  maxTime = -Infinity;
+  /** Samples with t < minValidTime are refused (they belong to persisted blocks). */
+  minValidTime = -Infinity;
+  readonly stats: HeadStats = {
+    samplesAppended: 0,
+    seriesCreated: 0,
+    seriesRemoved: 0,
+    chunksCreated: 0,
+    chunksRemoved: 0,
+    rejected: { out_of_order: 0, duplicate: 0, too_old: 0, invalid: 0 },
+  };
+
+  constructor(opts: HeadOptions) {
+    this.chunkRange = opts.chunkRange;
+    this.log = opts.log;
+  }
+
+  appender(): Appender {
+    return new HeadAppender(this);
+  }
+
+  querier(mint: number, maxt: number): HeadQuerier {
+    return new HeadQuerier(this, mint, maxt);
+  }
+
+  numSeries(): number {
+    return this.numSeriesLive;
+  }
+
+  seriesByRef(ref: number): MemSeries | undefined {
+    return this.byRef[ref];
+  }
+
+  seriesByLabels(labels: Labels): MemSeries | undefined {
+    return this.byKey.get(labelsKey(labels));
+  }
+
+  /** The series with these labels, created (with a new ref, or `ref` on WAL replay) if absent. */
+  getOrCreate(labels: Labels, ref?: number): MemSeries {
+    const key = labelsKey(labels);
+    const found = this.byKey.get(key);
+    if (found) return found;
+    const r = ref ?? this.nextRef;
+    if (r >= this.nextRef) this.nextRef = r + 1;
+    const s = new MemSeries(r, labels);
+    this.byKey.set(key, s);
+    this.byRef[r] = s;
+    this.postings.add(r, labels);
+    this.numSeriesLive++;
+    this.stats.seriesCreated++;
+    return s;
+  }
+
+  /** Every live series, in ref order. */
+  *allSeries(): IterableIterator<MemSeries> {
+    for (const s of this.byRef) if (s) yield s;
+  }
+
+  /** Widens [minTime, maxTime] to include t. */
+  noteTime(t: number): void {
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+  }
+
+  /**
+   * Drops every chunk that ends before `mint` (persisted elsewhere) and removes series left
+   * empty. Raises `minValidTime` to `mint`. Returns the removed series' refs.
+   */
+  truncateBefore(mint: number): number[] {
+    if (mint > this.minValidTime) this.minValidTime = mint;
+    const removed: number[] = [];
+    let newMin = Infinity;
+    for (const s of this.byRef) {
+      if (!s) continue;
+      this.stats.chunksRemoved += s.truncateBefore(mint);
+      if (s.isEmpty()) {
+        removed.push(s.ref);
+        this.byRef[s.ref] = undefined;
+        this.byKey.delete(labelsKey(s.labels));
+      } else {
+        const m = s.minTime();
+        if (m < newMin) newMin = m;
+      }
+    }
+    if (removed.length > 0) this.postings.delete(removed);
+    this.numSeriesLive -= removed.length;
+    this.stats.seriesRemoved += removed.length;
+    this.minTime = newMin;
+    if (newMin === Infinity) this.maxTime = -Infinity;
+    return removed;
+  }
+}

@@ -1,0 +1,89 @@
+import { compareLabels, type Labels, type Matcher } from '../../model/index.js';
+import {
+  ArraySeriesSet,
+  type Querier,
+  type SampleIterator,
+  type SelectHints,
+  type Series,
+  type SeriesSet,
+} from '../../storage/index.js';
+import { throwIfAborted } from '../../common/index.js';
+import { labelNamesFor, labelValuesFor, postingsForMatchers, type IndexReader, type Postings } from '../index/index.js';
+import { ChunkChainIterator, EmptyIterator, RangeIterator, type ChunkSource } from '../querier/index.js';
+import type { Head } from './head.js';
+import type { MemSeries } from './mem-series.js';
+
+/** A series as the head held it when `select` ran: later appends are not seen. */
+class HeadSeries implements Series {
+  constructor(
+    readonly labels: Labels,
+    private readonly sources: readonly ChunkSource[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+  iterator(): SampleIterator {
+    if (this.sources.length === 0) return new EmptyIterator();
+    return new ChunkChainIterator(this.sources, this.mint, this.maxt);
+  }
+}
+
+function chunkSources(s: MemSeries, mint: number, maxt: number): ChunkSource[] {
+  const out: ChunkSource[] = [];
+  for (const c of s.snapshotChunks()) {
+    if (c.maxt < mint || c.mint > maxt) continue;
+    const { chunk, count } = c;
+    out.push({ mint: c.mint, maxt: c.maxt, open: () => new RangeIterator(chunk.iterator(), -Infinity, Infinity, count) });
+  }
+  return out;
+}
+
+/** The head's postings plus label lookup by series ref, so label queries need not intersect postings. */
+function headIndex(head: Head): IndexReader {
+  const p = head.postings;
+  return {
+    postings: (name: string, value: string): Postings => p.postings(name, value),
+    allPostings: (): Postings => p.allPostings(),
+    labelNames: () => p.labelNames(),
+    labelValues: (name: string) => p.labelValues(name),
+    labelsOf: (id: number) => head.seriesByRef(id)?.labels,
+  };
+}
+
+/** Reads the head over [mint, maxt] (inclusive). Holds nothing open: `close` is a no-op. */
+export class HeadQuerier implements Querier {
+  constructor(
+    private readonly head: Head,
+    readonly mint: number,
+    readonly maxt: number,
+  ) {}
+
+  select(matchers: readonly Matcher[], hints?: SelectHints, signal?: AbortSignal): SeriesSet {
+    throwIfAborted(signal);
+    const mint = Math.max(this.mint, hints?.start ?? -Infinity);
+    const maxt = Math.min(this.maxt, hints?.end ?? Infinity);
+    const found: MemSeries[] = [];
+    for (const ref of postingsForMatchers(this.head.postings, matchers)) {
+      const s = this.head.seriesByRef(ref);
+      if (s === undefined) continue;
+      if (s.maxTime < mint || s.minTime() > maxt) continue;
+      found.push(s);
+    }
+    found.sort((a, b) => compareLabels(a.labels, b.labels));
+    const out: Series[] = found.map((s) =>
+      hints?.labelsOnly ? new HeadSeries(s.labels, [], mint, maxt) : new HeadSeries(s.labels, chunkSources(s, mint, maxt), mint, maxt),
+    );
+    return new ArraySeriesSet(out);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async labelNames(matchers: readonly Matcher[] = []): Promise<string[]> {
+    return labelNamesFor(headIndex(this.head), matchers);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async labelValues(name: string, matchers: readonly Matcher[] = []): Promise<string[]> {
+    return labelValuesFor(headIndex(this.head), name, matchers);
+  }
+
+  close(): void {}
+}
