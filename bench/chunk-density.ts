@@ -27,6 +27,7 @@ const candidates: Candidate[] = [
   { name: 'xor (head chunk, 120/chunk)', encoding: 'xor', size: 120 },
   { name: 'xor (one chunk per 5760)', encoding: 'xor', size: 5760 },
   { name: 'dense xor-values + brotli6, 5760', encoding: 'dense', size: 5760, dense: { valueMode: 0 } },
+  { name: 'dense ord-values + brotli6, 5760', encoding: 'dense', size: 5760, dense: { valueMode: 3 } },
   { name: 'dense auto, no compressor, 5760', encoding: 'dense', size: 5760, dense: { compressor: 'none' } },
   { name: 'dense auto + deflate9, 5760', encoding: 'dense', size: 5760, dense: { compressor: 'deflate', level: 9 } },
   { name: 'dense auto + deflate9, 480', encoding: 'dense', size: 480, dense: { compressor: 'deflate', level: 9 } },

@@ -1,17 +1,38 @@
-// composition root — lead will wire the TSDB here
-//
-// Minimal stub so `vigie server` runs before the storage engine is wired: it starts the
-// HTTP server with no storage. The CLI (src/cli/index.ts) imports `startServer` from here;
-// whatever replaces this file must keep exporting `startServer: StartServer`.
+// Composition root: builds the parts and connects them. Nothing imports this file but
+// the CLI (lazily, so `vigie --help` loads no storage code).
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { systemClock } from './common/index.js';
 import { type VigieConfig, loadConfig } from './config/index.js';
-import { type RunningServer, type ServerOptions, type StartServer, createHttpServer, createMetricsRegistry } from './server/index.js';
+import {
+  type RunningServer,
+  type ServerOptions,
+  type StartServer,
+  adminRoutes,
+  createHttpServer,
+  createMetricsRegistry,
+} from './server/index.js';
+import { Db, type DbStats } from './tsdb/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
   await mkdir(opts.dataDir, { recursive: true });
-
   let config: VigieConfig = opts.config;
+  if (config.storage.out_of_order_time_window > 0) {
+    log.warn('storage.out_of_order_time_window is not supported yet: out-of-order samples are rejected');
+  }
+  const st = config.storage;
+  const db = await Db.open({
+    dir: join(opts.dataDir, 'tsdb'),
+    logger: log.child({ component: 'tsdb' }),
+    clock: systemClock,
+    retentionTime: st.retention.time === 0 ? Number.MAX_SAFE_INTEGER : st.retention.time,
+    retentionSize: st.retention.size,
+    walSegmentSize: st.wal.segment_size,
+    walSyncInterval: st.wal.sync_interval,
+  });
   let ready = false;
   const reload = async (): Promise<void> => {
     const loaded = await loadConfig(opts.configFile);
@@ -20,19 +41,66 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   };
 
   const registry = createMetricsRegistry(opts.version);
-  const http = createHttpServer({
-    logger: log.child({ component: 'http' }),
-    registry,
-    isReady: () => ready,
-    reload,
-    config: () => config,
-    version: opts.version,
-  });
-  const address = await http.listen(opts.listen.host, opts.listen.port);
+  registerStorageMetrics(registry, () => db.stats());
+  const snapshot = async (): Promise<string> => {
+    const name = `${new Date(systemClock.now()).toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(8).toString('hex')}`;
+    await db.snapshot(join(opts.dataDir, 'snapshots', name));
+    log.info({ name }, 'snapshot written');
+    return name;
+  };
+  const http = createHttpServer(
+    { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
+    [adminRoutes({ snapshot })],
+  );
+  let address;
+  try {
+    address = await http.listen(opts.listen.host, opts.listen.port);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   ready = true;
   return {
     address,
     reload,
-    closeables: [{ name: 'http', close: () => http.close() }],
+    closeables: [
+      { name: 'http', close: () => http.close() },
+      { name: 'storage', close: () => db.close() },
+    ],
   };
 };
+
+/** Exposes the storage engine's counters as `vigie_tsdb_*` metrics, read at scrape time. */
+function registerStorageMetrics(registry: Registry, stats: () => DbStats): void {
+  const gauge = (name: string, help: string, read: (s: DbStats) => number): void => {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read(stats())); } });
+  };
+  const counter = (name: string, help: string, read: (s: DbStats) => number): void => {
+    new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read(stats())); } });
+  };
+  gauge('vigie_tsdb_head_series', 'Series held in the head.', (s) => s.headSeries);
+  gauge('vigie_tsdb_head_min_time_seconds', 'Oldest sample time in the head (0 when empty).', (s) => (Number.isFinite(s.headMinTime) ? s.headMinTime / 1000 : 0));
+  gauge('vigie_tsdb_head_max_time_seconds', 'Newest sample time in the head (0 when empty).', (s) => (Number.isFinite(s.headMaxTime) ? s.headMaxTime / 1000 : 0));
+  gauge('vigie_tsdb_blocks_loaded', 'Persisted blocks being served.', (s) => s.blocks);
+  gauge('vigie_tsdb_storage_blocks_bytes', 'Bytes of the persisted blocks.', (s) => s.blockBytes);
+  gauge('vigie_tsdb_wal_bytes', 'Bytes of the write-ahead log.', (s) => s.walBytes);
+  counter('vigie_tsdb_head_samples_appended_total', 'Samples appended to the head.', (s) => s.samplesAppended);
+  counter('vigie_tsdb_head_series_created_total', 'Series created in the head.', (s) => s.seriesCreated);
+  counter('vigie_tsdb_head_series_removed_total', 'Series removed from the head.', (s) => s.seriesRemoved);
+  counter('vigie_tsdb_head_chunks_created_total', 'Chunks created in the head.', (s) => s.chunksCreated);
+  counter('vigie_tsdb_compactions_total', 'Block compactions done.', (s) => s.compactions);
+  counter('vigie_tsdb_compactions_failed_total', 'Storage maintenance runs that failed.', (s) => s.compactionFailures);
+  counter('vigie_tsdb_head_truncations_total', 'Head ranges persisted to blocks.', (s) => s.headTruncations);
+  counter('vigie_tsdb_retention_deletions_total', 'Blocks deleted by retention.', (s) => s.retentionDeletions);
+  const rejected = new Counter({
+    name: 'vigie_tsdb_samples_rejected_total',
+    help: 'Samples refused by the head, by reason (out_of_order, duplicate, too_old, invalid).',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(stats().rejected)) this.inc({ reason }, n);
+    },
+  });
+  void rejected;
+}

@@ -7,3 +7,4 @@ export { HTTP_DURATION_METRIC, createMetricsRegistry } from './metrics.js';
 export { registerHomeRoute } from './home-route.js';
 export { registerOpsRoutes } from './ops-routes.js';
 export { registerMetricsRoute } from './metrics.js';
+export { type TsdbAdmin, adminRoutes } from './admin-routes.js';

@@ -1,7 +1,8 @@
 import { BitReader, BitWriter } from './bstream.js';
 import { ChunkCorruptionError } from './errors.js';
 import { FloatBits } from './float-bits.js';
-import type { ByteReader, ByteWriter } from './varint.js';
+import { type ByteReader, ByteWriter } from './varint.js';
+import { OrdDeltaCoder } from './ord-delta.js';
 import { XorValueCoder } from './xor-values.js';
 
 /**
@@ -10,12 +11,14 @@ import { XorValueCoder } from './xor-values.js';
  *   DELTA (1):   byte p | exceptions | svarint m per other sample, v[k] = v[k-1] + m / 10^p
  *                (IEEE arithmetic, so only used where it reproduces the exact bits).
  *   DECIMAL (2): byte p | exceptions | svarint (M[k] - M[k-1]) per other sample, v[k] = M[k] / 10^p.
+ *   ORD (3):     uvarint bit-stream byte length | ordered-delta bit stream (ord-delta.ts).
  * exceptions: uvarint count | per exception: uvarint index gap | 8 bytes big-endian raw bits.
  * An exception carries a value verbatim (NaN payloads, -0, ±Inf, values with too many digits).
  */
 export const MODE_XOR = 0;
 export const MODE_DELTA = 1;
 export const MODE_DECIMAL = 2;
+export const MODE_ORD = 3;
 const MAX_P = 18;
 const POW10: readonly number[] = Array.from({ length: MAX_P + 1 }, (_, i) => 10 ** i);
 const MAX_M = Number.MAX_SAFE_INTEGER;
@@ -28,7 +31,9 @@ function sameBits(a: number, b: number): boolean {
 export class ValueEncoder {
   private minP = new Int8Array(0);
   private ms = new Float64Array(0);
+  private readonly tmp = new ByteWriter(1024);
   private readonly xc = new XorValueCoder();
+  private readonly oc = new OrdDeltaCoder();
   private readonly bw = new BitWriter(1024);
   private readonly fb = new FloatBits();
 
@@ -45,14 +50,37 @@ export class ValueEncoder {
       const dec = this.scan(vs, n, MODE_DECIMAL);
       const del = this.scan(vs, n, MODE_DELTA); // leaves minP for DELTA
       const decCost = Math.min(dec.cost, del.cost);
-      // Varint columns compress far better than XOR bit streams: only measure XOR when needed.
       best = dec.cost < del.cost ? MODE_DECIMAL : MODE_DELTA;
-      if (decCost > 2 * n && this.xorBytes(vs, n) * 2 < decCost) best = MODE_XOR;
-      else if (best === MODE_DECIMAL) p = this.scan(vs, n, MODE_DECIMAL).p;
+      if (best === MODE_DECIMAL) p = this.scan(vs, n, MODE_DECIMAL).p;
       else p = del.p;
+      // Cheap decimal columns (counters, integers, short decimals) win after compression.
+      // Otherwise compare actual raw sizes of the decimal column and both bit streams.
+      if (decCost > 2 * n) {
+        let bestLen = Infinity;
+        if (decCost !== Infinity) {
+          this.tmp.len = 0;
+          this.writeDecimal(this.tmp, vs, n, best, p);
+          bestLen = this.tmp.len;
+        }
+        const xorLen = this.xorBytes(vs, n);
+        if (xorLen < bestLen) (best = MODE_XOR), (bestLen = xorLen);
+        this.fillOrd(vs, n);
+        if (this.bw.bytes().length < bestLen) best = MODE_ORD;
+        if (best === MODE_DECIMAL || best === MODE_DELTA) {
+          out.byte(best);
+          out.raw(this.tmp.bytes());
+          return;
+        }
+      }
     }
     out.byte(best);
-    if (best === MODE_XOR) this.writeXor(out, vs, n);
+    if (best === MODE_XOR) {
+      this.fillXor(vs, n);
+      this.writeBits(out);
+    } else if (best === MODE_ORD) {
+      this.fillOrd(vs, n);
+      this.writeBits(out);
+    }
     else this.writeDecimal(out, vs, n, best, p);
   }
 
@@ -70,8 +98,12 @@ export class ValueEncoder {
     for (let i = 1; i < n; i++) xc.encode(bw, vs[i]!);
   }
 
-  private writeXor(out: ByteWriter, vs: Float64Array, n: number): void {
-    this.fillXor(vs, n);
+  private fillOrd(vs: Float64Array, n: number): void {
+    this.bw.reset();
+    this.oc.encode(this.bw, vs, n);
+  }
+
+  private writeBits(out: ByteWriter): void {
     const b = this.bw.bytes();
     out.uvarint(b.length);
     out.raw(b);
@@ -179,21 +211,26 @@ export class ValueEncoder {
 /** Decodes a value column written by `ValueEncoder` into vs[0..n). Throws ChunkCorruptionError. */
 export class ValueDecoder {
   private readonly xc = new XorValueCoder();
+  private readonly oc = new OrdDeltaCoder();
   private readonly br = new BitReader();
   private readonly fb = new FloatBits();
   private isExc = new Uint8Array(0);
 
   decode(r: ByteReader, vs: Float64Array, n: number): void {
     const mode = r.byte();
-    if (mode === MODE_XOR) {
+    if (mode === MODE_XOR || mode === MODE_ORD) {
       const len = r.uvarint();
-      if (len > r.end - r.pos) r.fail('xor stream truncated');
-      const br = this.br, xc = this.xc;
+      if (len > r.end - r.pos) r.fail('bit stream truncated');
+      const br = this.br;
       br.reset(r.buf, r.pos * 8, (r.pos + len) * 8);
       r.pos += len;
-      xc.start();
-      if (n > 0) vs[0] = xc.decodeFirst(br);
-      for (let i = 1; i < n; i++) vs[i] = xc.decode(br);
+      if (mode === MODE_ORD) this.oc.decode(br, vs, n);
+      else {
+        const xc = this.xc;
+        xc.start();
+        if (n > 0) vs[0] = xc.decodeFirst(br);
+        for (let i = 1; i < n; i++) vs[i] = xc.decode(br);
+      }
       return;
     }
     if (mode !== MODE_DELTA && mode !== MODE_DECIMAL) r.fail(`unknown value mode ${mode}`);

@@ -4,7 +4,7 @@ import { chunkContract, assertSamples, prng } from './chunk.contract.js';
 import { ChunkCorruptionError, ChunkError, DenseEncoder, chunkFromBytes, encodeDense, newChunkIterator } from './index.js';
 
 chunkContract('dense', (ts, vs, n) => chunkFromBytes('dense', encodeDense(ts, vs, n)));
-for (const [compressor, valueMode] of [['none', 0], ['deflate', 1], ['brotli', 2], ['none', 1], ['none', 2]] as const) {
+for (const [compressor, valueMode] of [['none', 0], ['deflate', 1], ['brotli', 2], ['none', 1], ['none', 2], ['none', 3], ['brotli', 3]] as const) {
   const enc = new DenseEncoder();
   chunkContract(`dense ${compressor} mode ${valueMode}`, (ts, vs, n) => chunkFromBytes('dense', enc.encode(ts, vs, n, { compressor, valueMode })), 1000);
 }
