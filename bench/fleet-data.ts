@@ -66,12 +66,30 @@ interface SimSeries {
   vs: Float64Array;
 }
 
-/** Generates every series of the fleet; memory is about 8 bytes per sample plus one shared timestamp array. */
-export function generateFleet(opts: FleetOptions): FleetSeries[] {
+/**
+ * The fleet as a simulation that produces its samples in fleet-write.mjs' order, one
+ * (step batch, host) request at a time, so a benchmark can ingest it without holding all
+ * samples in memory. `next(out)` fills `out` with the host's series values, series-major
+ * (series i of the host, step k of the batch at out[i * batchSteps + k]) and returns the
+ * batch, or undefined when the fleet is exhausted.
+ */
+export interface FleetSim {
+  /** Label pairs of every series, host by host (same order as generateFleet). */
+  readonly labels: readonly [string, string][][];
+  readonly perHost: number;
+  readonly hosts: number;
+  readonly steps: number;
+  /** Timestamp in ms of step k is start + k * stepS * 1000. */
+  readonly start: number;
+  readonly stepS: number;
+  next(out: Float64Array): { host: number; fromStep: number; toStep: number } | undefined;
+}
+
+export function createFleetSim(opts: FleetOptions): FleetSim {
   const hosts = opts.hosts ?? 10, hours = opts.hours ?? 24, stepS = opts.stepS ?? 15, batch = opts.batch ?? 20;
   const end = opts.end ?? DEFAULT_FLEET_END;
   const tmpl = parseTemplate(readFileSync(opts.template, 'utf8'));
-  // The PRNG state is local to one call: no module-level mutable state.
+  // The PRNG state is local to one simulation: no module-level mutable state.
   let seed = 12345;
   const rnd = (): number => {
     seed = (seed * 1664525 + 1013904223) >>> 0; // exact in doubles: seed * 1664525 < 2^53
@@ -79,7 +97,7 @@ export function generateFleet(opts: FleetOptions): FleetSeries[] {
   };
   const steps = Math.floor((hours * 3600) / stepS);
   const start = end - steps * stepS * 1000;
-  const series: SimSeries[] = [];
+  const series: Omit<SimSeries, 'vs'>[] = [];
   for (let h = 0; h < hosts; h++) {
     for (const t of tmpl) {
       const labels: [string, string][] = [['__name__', t.name], ...t.labels, ['instance', `host-${h}:9100`], ['job', 'node']];
@@ -88,27 +106,55 @@ export function generateFleet(opts: FleetOptions): FleetSeries[] {
       const counter = t.type === 'counter' || t.type === 'histogram' || (t.type === 'summary' && /_(sum|count)$/.test(t.name));
       const kind = counter ? 'counter' : rnd() < 0.4 ? 'const' : 'walk';
       const inc = Math.max(isInt ? 1 : 0.01, Math.abs(t.v0) / 1e5) * (counter && rnd() < 0.3 ? 0 : 1);
-      series.push({ labels, v: Number.isFinite(t.v0) ? t.v0 : 0, isInt, kind, inc, vs: new Float64Array(steps) });
+      series.push({ labels, v: Number.isFinite(t.v0) ? t.v0 : 0, isInt, kind, inc });
     }
   }
-  const ts = new Float64Array(steps);
-  for (let st = 0; st < steps; st++) ts[st] = start + st * stepS * 1000;
   const per = tmpl.length;
-  for (let sf = 0; sf < steps; sf += batch) {
-    const stTo = Math.min(steps, sf + batch);
-    for (let h = 0; h < hosts; h++) {
+  let sf = 0;
+  let h = 0;
+  return {
+    labels: series.map((s) => s.labels),
+    perHost: per,
+    hosts,
+    steps,
+    start,
+    stepS,
+    next(out: Float64Array) {
+      if (sf >= steps) return undefined;
+      const stTo = Math.min(steps, sf + batch);
+      const width = stTo - sf;
       for (let i = h * per; i < (h + 1) * per; i++) {
         const s = series[i]!;
+        const base = (i - h * per) * width;
         for (let st = sf; st < stTo; st++) {
           if (s.kind === 'counter') s.v += s.isInt ? Math.round(rnd() * s.inc * 2) : Math.round(rnd() * s.inc * 200) / 100;
           else if (s.kind === 'walk') {
             s.v += (rnd() - 0.5) * Math.max(Math.abs(s.v) * 0.002, s.isInt ? 2 : 0.02);
             if (s.isInt) s.v = Math.round(s.v);
           }
-          s.vs[st] = s.v;
+          out[base + st - sf] = s.v;
         }
       }
-    }
+      const result = { host: h, fromStep: sf, toStep: stTo };
+      if (++h === hosts) {
+        h = 0;
+        sf = stTo;
+      }
+      return result;
+    },
+  };
+}
+
+/** Generates every series of the fleet; memory is about 8 bytes per sample plus one shared timestamp array. */
+export function generateFleet(opts: FleetOptions): FleetSeries[] {
+  const sim = createFleetSim(opts);
+  const vs = sim.labels.map(() => new Float64Array(sim.steps));
+  const ts = new Float64Array(sim.steps);
+  for (let st = 0; st < sim.steps; st++) ts[st] = sim.start + st * sim.stepS * 1000;
+  const out = new Float64Array(sim.perHost * (opts.batch ?? 20));
+  for (let b = sim.next(out); b; b = sim.next(out)) {
+    const width = b.toStep - b.fromStep;
+    for (let i = 0; i < sim.perHost; i++) vs[b.host * sim.perHost + i]!.set(out.subarray(i * width, (i + 1) * width), b.fromStep);
   }
-  return series.map((s) => ({ labels: s.labels, ts, vs: s.vs }));
+  return sim.labels.map((labels, i) => ({ labels, ts, vs: vs[i]! }));
 }

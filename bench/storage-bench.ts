@@ -38,7 +38,7 @@ async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
 function start(cmd: string, argv: string[]): ChildProcess {
   const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  p.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   p.on('exit', (code) => { if (code) console.error(`${cmd} exited ${code}: ${err}`); });
   return p;
 }
@@ -132,8 +132,8 @@ async function main(): Promise<void> {
     `| RSS after the load (MiB) | ${f(v['rssMiB']!, 0)} | ${f(p['rssMiB']!, 0)} | ${f(m['rssMiB']!, 0)} | ${f(v['rssMiB']! / p['rssMiB']!)} | ${f(v['rssMiB']! / m['rssMiB']!)} |`,
   ].join('\n');
   console.log(table);
-  mkdirSync(resolve(root, args.out!), { recursive: true });
-  writeFileSync(resolve(root, args.out!, `storage-${new Date().toISOString().slice(0, 19)}.json`), JSON.stringify({ end, hosts, hours, ...all }, null, 2));
+  mkdirSync(resolve(root, args.out), { recursive: true });
+  writeFileSync(resolve(root, args.out, `storage-${new Date().toISOString().slice(0, 19)}.json`), JSON.stringify({ end, hosts, hours, ...all }, null, 2));
   rmSync(work, { recursive: true, force: true });
 }
 main().catch((e: unknown) => {

@@ -60,8 +60,9 @@ export class Db implements Storage {
       const walDir = join(opts.dir, 'wal');
       await mkdir(blocksDir, { recursive: true });
       const blocks = await openBlocks(blocksDir, log);
-      let walRef: Wal | undefined;
-      const head = new Head({ chunkRange: opts.blockDuration, log: (recs) => walRef!.log(recs) });
+      // The WAL opens after replay (replay repairs it first); commits only start after that.
+      const walRef: { wal?: Wal } = {};
+      const head = new Head({ chunkRange: opts.blockDuration, log: (recs) => walRef.wal!.log(recs) });
       const newestBlock = blocks.reduce((m, b) => Math.max(m, b.meta.maxTime), -Infinity);
       head.minValidTime = newestBlock === -Infinity ? -Infinity : newestBlock + 1;
       const started = opts.clock.now();
@@ -75,7 +76,7 @@ export class Db implements Storage {
         'WAL replayed',
       );
       const wal = await Wal.open(walDir, { segmentSize: opts.walSegmentSize, logger: log, syncIntervalMs: opts.walSyncInterval });
-      walRef = wal;
+      walRef.wal = wal;
       const blocksRef = { list: blocks };
       const maintenance = new Maintenance(opts, head, wal, blocksRef);
       const db = new Db(opts, head, wal, blocksRef, maintenance, unlock);

@@ -25,7 +25,7 @@ export interface DbOptions {
   readonly maintenanceInterval?: number;
 }
 
-export interface ResolvedDbOptions extends Required<DbOptions> {}
+export type ResolvedDbOptions = Required<DbOptions>;
 
 export function resolveOptions(o: DbOptions): ResolvedDbOptions {
   const retentionTime = o.retentionTime ?? 15 * DAY;
