@@ -1,7 +1,8 @@
 import { link, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Matcher } from '../model/index.js';
-import { Block, writeBlock, type BlockMeta } from './block/index.js';
+import { Block, writeBlock, writeBlockChunks, type BlockMeta } from './block/index.js';
+import { headChunksInRange } from './persist-head.js';
 import { compactionRanges, drainSeries, planCompaction } from './compact/index.js';
 import { checkpointRecords, type Head } from './head/index.js';
 import type { ResolvedDbOptions } from './options.js';
@@ -99,16 +100,14 @@ export class Maintenance {
     const maxt = mint + range - 1;
     // From here on the head refuses samples in the range being persisted, so none is lost.
     if (this.head.minValidTime < maxt + 1) this.head.minValidTime = maxt + 1;
-    const q = this.head.querier(mint, maxt);
     const started = this.opts.clock.now();
-    const meta = await writeBlock(this.blocksDir, drainSeries(q.select(allSeries())), {
+    const meta = await writeBlockChunks(this.blocksDir, headChunksInRange(this.head, mint, maxt), {
       mint,
       maxt,
       level: 1,
       sources: [],
       nowMs: started,
     });
-    q.close();
     if (meta) await this.addBlock(meta);
     this.head.truncateBefore(maxt + 1);
     this.stats.headTruncations++;

@@ -22,6 +22,8 @@ export class MemSeries {
   chunks: HeadChunk[] = [];
   open: HeadChunk | undefined;
   private app: ChunkAppender | undefined;
+  /** The open chunk as its concrete type, to release its spare capacity when it closes. */
+  private openXor: XorChunk | undefined;
   private cutAt = -Infinity;
   /** Timestamp of the newest committed sample; -Infinity when none. */
   maxTime = -Infinity;
@@ -57,8 +59,12 @@ export class MemSeries {
   }
 
   private cut(t: number, chunkRange: number): void {
-    if (this.open) this.chunks.push(this.open);
+    if (this.open) {
+      this.openXor?.compact(); // its buffer grew by doubling: keep only the bytes used
+      this.chunks.push(this.open);
+    }
     const chunk = new XorChunk();
+    this.openXor = chunk;
     this.open = { chunk, mint: t, maxt: t };
     this.app = chunk.appender();
     this.cutAt = (Math.floor(t / chunkRange) + 1) * chunkRange;
@@ -69,6 +75,7 @@ export class MemSeries {
     if (this.open) this.chunks.push(this.open);
     this.open = undefined;
     this.app = undefined;
+    this.openXor = undefined;
     this.chunks.push({ chunk, mint, maxt });
     if (maxt > this.maxTime) this.maxTime = maxt;
   }
@@ -81,6 +88,7 @@ export class MemSeries {
     if (this.open && this.open.maxt < mint && this.chunks.length === 0) {
       this.open = undefined;
       this.app = undefined;
+      this.openXor = undefined;
       k++;
     }
     return k;

@@ -1,0 +1,39 @@
+import { compareLabels } from '../model/index.js';
+import { ENCODING_XOR, type EncodedChunk, type SeriesChunks } from './block/index.js';
+import { XorChunk } from './chunkenc/index.js';
+import type { Head } from './head/index.js';
+
+/**
+ * The head's chunks within [mint, maxt] (inclusive), series in label order, as they are:
+ * head chunks never cross a multiple of the block duration, so a block range aligned to it
+ * takes whole XOR chunks, written without re-encoding (compaction re-encodes them densely
+ * later). A chunk that does cross the bounds (not expected) is re-encoded over the range.
+ * Call with the head refusing samples in the range (minValidTime > maxt).
+ */
+export function* headChunksInRange(head: Head, mint: number, maxt: number): Generator<SeriesChunks> {
+  const series = [...head.allSeries()].filter((s) => s.maxTime >= mint && s.minTime() <= maxt);
+  series.sort((a, b) => compareLabels(a.labels, b.labels));
+  for (const s of series) {
+    const chunks: EncodedChunk[] = [];
+    for (const c of s.snapshotChunks()) {
+      if (c.count === 0 || c.maxt < mint || c.mint > maxt) continue;
+      if (c.mint >= mint && c.maxt <= maxt) {
+        chunks.push({ encoding: ENCODING_XOR, bytes: c.chunk.bytes(), mint: c.mint, maxt: c.maxt, samples: c.count });
+        continue;
+      }
+      const part = new XorChunk();
+      const it = c.chunk.iterator();
+      let first = Infinity, last = -Infinity, n = 0;
+      while (it.next() && n < c.count) {
+        if (it.t >= mint && it.t <= maxt) {
+          part.append(it.t, it.v);
+          if (first === Infinity) first = it.t;
+          last = it.t;
+        }
+        n++;
+      }
+      if (part.numSamples() > 0) chunks.push({ encoding: ENCODING_XOR, bytes: part.bytes(), mint: first, maxt: last, samples: part.numSamples() });
+    }
+    if (chunks.length > 0) yield { labels: s.labels, chunks };
+  }
+}
