@@ -8,6 +8,7 @@ import { Db } from '../src/tsdb/index.js';
 import { createLogger, systemClock } from '../src/common/index.js';
 import { createFleetSim } from './fleet-data.js';
 import { rssBytes } from './proc-stats.js';
+import { getHeapStatistics } from 'node:v8';
 
 const [dir, template, hostsArg, hoursArg, endArg] = process.argv.slice(2);
 const hosts = Number(hostsArg), hours = Number(hoursArg), end = Number(endArg);
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const wall0 = performance.now();
   let samples = 0;
   let genCpu = 0;
+  let maxHeadSpan = 0;
   for (;;) {
     const g0 = process.cpuUsage();
     const b = sim.next(values);
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
       refs[i] = ref;
     }
     samples += perHost * width;
+    const span = db.head.maxTime - db.head.minTime;
+    if (span > maxHeadSpan) maxHeadSpan = span;
     await app.commit();
     // A server receives each batch as a separate request from the event loop: yield
     // between batches so the background maintenance (head persistence) runs as it would.
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       samples,
       series: labels.length,
       steps: sim.steps,
+      maxHeadSpanHours: maxHeadSpan / 3_600_000,
       // CPU of the storage engine only: the data generator's share is measured and taken out.
       cpuSeconds: (cpu.user + cpu.system) / 1e6 - genCpu,
       generatorCpuSeconds: genCpu,
@@ -71,6 +76,8 @@ async function main(): Promise<void> {
       heapTotalBytes: heap.heapTotal,
       externalBytes: heap.external,
       arrayBuffersBytes: heap.arrayBuffers,
+      v8MallocedBytes: getHeapStatistics().malloced_memory,
+      v8PeakMallocedBytes: getHeapStatistics().peak_malloced_memory,
       headSeries: st.headSeries,
       blocks: st.blocks,
       blockBytes: st.blockBytes,
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
       walBytes: st.walBytes,
     }),
   );
+  if (process.env['VIGIE_BENCH_PAUSE']) await new Promise((r) => setTimeout(r, Number(process.env['VIGIE_BENCH_PAUSE'])));
   await db.close();
 }
 main().catch((e: unknown) => {

@@ -106,9 +106,19 @@ export class Db implements Storage {
   querier(mint: number, maxt: number): Querier {
     if (this.closed) throw new Error('database is closed');
     const parts: Querier[] = [];
-    for (const b of this.blocksRef.list) if (b.overlaps(mint, maxt)) parts.push(b.querier(mint, maxt));
-    if (this.head.maxTime >= mint && this.head.minTime <= maxt) parts.push(this.head.querier(mint, maxt));
-    return new DbQuerier(parts, mint, maxt);
+    let disjoint = true;
+    let lastMax = -Infinity;
+    for (const b of this.blocksRef.list) {
+      if (!b.overlaps(mint, maxt)) continue;
+      if (b.meta.minTime <= lastMax) disjoint = false;
+      lastMax = Math.max(lastMax, b.meta.maxTime);
+      parts.push(b.querier(mint, maxt));
+    }
+    if (this.head.maxTime >= mint && this.head.minTime <= maxt) {
+      if (this.head.minTime <= lastMax) disjoint = false;
+      parts.push(this.head.querier(mint, maxt));
+    }
+    return new DbQuerier(parts, mint, maxt, disjoint);
   }
 
   startTime(): number {
@@ -162,15 +172,23 @@ export class Db implements Storage {
 
 /** Merges the queriers of the blocks and the head; closing it closes them all. */
 class DbQuerier implements Querier {
+  /**
+   * @param disjoint the parts cover disjoint time ranges in order (blocks sorted by time,
+   *   none overlapping, head after them): samples are concatenated instead of merged.
+   */
   constructor(
     private readonly parts: readonly Querier[],
     readonly mint: number,
     readonly maxt: number,
+    private readonly disjoint: boolean,
   ) {}
   select(matchers: readonly Matcher[], hints?: SelectHints, signal?: AbortSignal): SeriesSet {
     if (this.parts.length === 0) return new ArraySeriesSet([]);
     if (this.parts.length === 1) return this.parts[0]!.select(matchers, hints, signal);
-    return new MergeSeriesSet(this.parts.map((p) => p.select(matchers, hints, signal)));
+    return new MergeSeriesSet(
+      this.parts.map((p) => p.select(matchers, hints, signal)),
+      this.disjoint,
+    );
   }
   async labelNames(matchers?: readonly Matcher[]): Promise<string[]> {
     return mergeSortedStrings(await Promise.all(this.parts.map((p) => p.labelNames(matchers))));

@@ -129,13 +129,14 @@ export class Maintenance {
 
   private async compact(group: readonly BlockMeta[]): Promise<void> {
     const started = this.opts.clock.now();
-    const sources = group.map((m) => this.blocks.list.find((b) => b.ulid === m.ulid)!);
+    const sources = group.map((m) => this.blocks.list.find((b) => b.ulid === m.ulid)!).sort((a, b) => a.meta.minTime - b.meta.minTime);
+    const disjoint = sources.every((b, i) => i === 0 || b.meta.minTime > sources[i - 1]!.meta.maxTime);
     const mint = Math.min(...group.map((m) => m.minTime));
     const maxt = Math.max(...group.map((m) => m.maxTime));
     const queriers = sources.map((b) => b.querier(mint, maxt));
     let meta: BlockMeta | undefined;
     try {
-      const set = new MergeSeriesSet(queriers.map((q) => q.select(allSeries())));
+      const set = new MergeSeriesSet(queriers.map((q) => q.select(allSeries())), disjoint);
       meta = await writeBlock(this.blocksDir, drainSeries(set), {
         mint,
         maxt,

@@ -4,6 +4,13 @@ import { XorChunk, type Chunk, type ChunkAppender } from '../chunkenc/index.js';
 /** Samples per head chunk before a new one is cut (Prometheus' figure: ~1 KiB XOR chunks). */
 export const SAMPLES_PER_CHUNK = 120;
 
+/**
+ * Initial buffer of a head chunk. 120 samples of typical metrics take 100–250 bytes, so
+ * most chunks never reallocate. Reallocating (and compacting when closed) was measured to
+ * fragment the malloc heap badly: many small ArrayBuffers of mixed, short-lived sizes.
+ */
+const HEAD_CHUNK_BYTES = 256;
+
 /** A chunk held by the head with its inclusive time bounds. */
 export interface HeadChunk {
   readonly chunk: Chunk;
@@ -60,10 +67,9 @@ export class MemSeries {
 
   private cut(t: number, chunkRange: number): void {
     if (this.open) {
-      this.openXor?.compact(); // its buffer grew by doubling: keep only the bytes used
       this.chunks.push(this.open);
     }
-    const chunk = new XorChunk();
+    const chunk = new XorChunk(HEAD_CHUNK_BYTES);
     this.openXor = chunk;
     this.open = { chunk, mint: t, maxt: t };
     this.app = chunk.appender();

@@ -36,10 +36,7 @@ export class RangeIterator implements SampleIterator {
 
   next(): boolean {
     if (this.done) return false;
-    if (!this.started) {
-      this.started = true;
-      return this.seek(this.mint);
-    }
+    if (!this.started) return this.seek(this.mint);
     return this.accept(this.inner.next());
   }
 
@@ -226,6 +223,62 @@ export class MergeIterator implements SampleIterator {
     if (best < 0) return false;
     this.t = this.its[best]!.t;
     this.v = this.its[best]!.v;
+    return true;
+  }
+
+  err(): Error | undefined {
+    for (const it of this.its) {
+      const e = it.err();
+      if (e) return e;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Plays iterators of the same series one after the other: for sources whose time ranges
+ * are disjoint and given in time order (blocks being compacted). Cheaper than
+ * `MergeIterator`; a sample not newer than the last one returned is skipped, so the output
+ * stays strictly increasing even if the promise is broken.
+ */
+export class ConcatIterator implements SampleIterator {
+  t = 0;
+  v = 0;
+  private k = 0;
+  private last = -Infinity;
+
+  constructor(private readonly its: readonly SampleIterator[]) {}
+
+  next(): boolean {
+    while (this.k < this.its.length) {
+      const it = this.its[this.k]!;
+      while (it.next()) {
+        if (it.t > this.last) return this.take(it);
+      }
+      if (it.err()) return false;
+      this.k++;
+    }
+    return false;
+  }
+
+  seek(t: number): boolean {
+    if (this.last >= t) return true;
+    while (this.k < this.its.length) {
+      const it = this.its[this.k]!;
+      if (it.seek(t)) {
+        do {
+          if (it.t > this.last) return this.take(it);
+        } while (it.next());
+      }
+      if (it.err()) return false;
+      this.k++;
+    }
+    return false;
+  }
+
+  private take(it: SampleIterator): true {
+    this.t = this.last = it.t;
+    this.v = it.v;
     return true;
   }
 

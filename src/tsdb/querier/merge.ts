@@ -1,6 +1,6 @@
 import { compareLabels, type Labels } from '../../model/index.js';
 import type { SampleIterator, Series, SeriesSet } from '../../storage/index.js';
-import { MergeIterator } from './iterators.js';
+import { ConcatIterator, MergeIterator } from './iterators.js';
 
 /**
  * One series seen through several sources (head and blocks). The sources are given in
@@ -10,16 +10,19 @@ class MergedSeries implements Series {
   constructor(
     readonly labels: Labels,
     private readonly parts: readonly Series[],
+    private readonly disjoint: boolean,
   ) {}
   iterator(): SampleIterator {
-    return new MergeIterator(this.parts.map((p) => p.iterator()));
+    const its = this.parts.map((p) => p.iterator());
+    return this.disjoint ? new ConcatIterator(its) : new MergeIterator(its);
   }
 }
 
 /**
  * Merges sorted SeriesSets (each in `compareLabels` order) into one sorted set where
  * each label set appears once. Series present in several inputs have their samples
- * merged by time, deduplicated on equal timestamps.
+ * merged by time, deduplicated on equal timestamps. With `disjoint`, the caller promises
+ * that the inputs cover disjoint time ranges in input order, and samples are concatenated.
  */
 export class MergeSeriesSet implements SeriesSet {
   private readonly heads: (Series | undefined)[];
@@ -27,7 +30,10 @@ export class MergeSeriesSet implements SeriesSet {
   private error: Error | undefined;
   private started = false;
 
-  constructor(private readonly sets: readonly SeriesSet[]) {
+  constructor(
+    private readonly sets: readonly SeriesSet[],
+    private readonly disjoint = false,
+  ) {
     this.heads = sets.map(() => undefined);
   }
 
@@ -48,7 +54,7 @@ export class MergeSeriesSet implements SeriesSet {
         this.pull(k);
       }
     }
-    this.cur = parts.length === 1 ? parts[0]! : new MergedSeries(min.labels, parts);
+    this.cur = parts.length === 1 ? parts[0]! : new MergedSeries(min.labels, parts, this.disjoint);
     return !this.error;
   }
 
