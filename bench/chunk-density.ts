@@ -83,7 +83,8 @@ function verify(fleet: FleetSeries[], chunks: Uint8Array[], c: Candidate): void 
         if (it.t !== s.ts[i] || ua[0] !== ub[0] || ua[1] !== ub[1]) throw new Error(`${c.name}: sample ${i} differs`);
         i++;
       }
-      if (it.err()) throw it.err();
+      const e = it.err();
+      if (e) throw e;
     }
     if (i !== n) throw new Error(`${c.name}: ${i} of ${n} samples`);
   }

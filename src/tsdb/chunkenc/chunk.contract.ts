@@ -50,7 +50,7 @@ export function assertSamples(it: ChunkIterator, ts: Float64Array, vs: Float64Ar
 
 function series(n: number, tf: (i: number) => number, vf: (i: number) => number): [Float64Array, Float64Array] {
   const ts = new Float64Array(n), vs = new Float64Array(n);
-  for (let i = 0; i < n; i++) (ts[i] = tf(i)), (vs[i] = vf(i));
+  for (let i = 0; i < n; i++) { ts[i] = tf(i); vs[i] = vf(i); }
   return [ts, vs];
 }
 
@@ -89,7 +89,7 @@ export function chunkContract(name: string, build: BuildChunk, maxN = 5000): voi
       (i) => (i % 500 < 400 ? 7 : i),
       (i, p) => (r() < 0.05 ? staleNaN() : p === p ? p + 0.01 : 1.5),
       (i) => Number(((i * 0.1) % 17).toFixed(2)),
-      (i) => (r() < 0.5 ? -0 : 0),
+      () => (r() < 0.5 ? -0 : 0),
       () => (r() - 0.5) * 1e300,
       () => r() * 1e-310,
     ];

@@ -1,5 +1,4 @@
 import { BitReader, BitWriter } from './bstream.js';
-import { ChunkCorruptionError } from './errors.js';
 import { FloatBits } from './float-bits.js';
 import { type ByteReader, ByteWriter } from './varint.js';
 import { OrdDeltaCoder } from './ord-delta.js';
@@ -63,7 +62,7 @@ export class ValueEncoder {
           bestLen = this.tmp.len;
         }
         const xorLen = this.xorBytes(vs, n);
-        if (xorLen < bestLen) (best = MODE_XOR), (bestLen = xorLen);
+        if (xorLen < bestLen) { best = MODE_XOR; bestLen = xorLen; }
         this.fillOrd(vs, n);
         if (this.bw.bytes().length < bestLen) best = MODE_ORD;
         if (best === MODE_DECIMAL || best === MODE_DELTA) {
@@ -149,7 +148,7 @@ export class ValueEncoder {
     for (let p = 0; p <= MAX_P; p++) {
       covered += hist[p]!;
       const cost = (n - covered) * 9 + covered * (1 + p * 0.42);
-      if (cost < bestCost) (bestCost = cost), (bestP = p);
+      if (cost < bestCost) { bestCost = cost; bestP = p; }
     }
     return { p: bestP, cost: bestCost };
   }

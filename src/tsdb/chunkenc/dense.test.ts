@@ -26,13 +26,13 @@ test('dense: corrupt and truncated bytes give typed errors, never hang', () => {
   const r = prng(5);
   const n = 600;
   const ts = new Float64Array(n), vs = new Float64Array(n);
-  for (let i = 0; i < n; i++) (ts[i] = 1_700_000_000_000 + i * 15000), (vs[i] = i % 50 === 0 ? NaN : Math.round(r() * 1e5) / 100);
+  for (let i = 0; i < n; i++) { ts[i] = 1_700_000_000_000 + i * 15000; vs[i] = i % 50 === 0 ? NaN : Math.round(r() * 1e5) / 100; }
   for (const opts of [{ compressor: 'brotli' }, { compressor: 'none' }, { compressor: 'none', valueMode: 0 }, { compressor: 'deflate' }] as const) {
     const good = new DenseEncoder().encode(ts, vs, n, opts);
     assertSamples(chunkFromBytes('dense', good).iterator(), ts, vs, n);
     for (let len = 0; len < good.length; len += len < 40 ? 1 : 37) {
       const cut = good.subarray(0, len);
-      let ok = false;
+      let ok: boolean;
       try {
         const it = chunkFromBytes('dense', cut).iterator();
         while (it.next());
@@ -46,8 +46,7 @@ test('dense: corrupt and truncated bytes give typed errors, never hang', () => {
       const bad = good.slice();
       for (let j = 0; j < 1 + (trial % 4); j++) bad[Math.floor(r() * bad.length)] = Math.floor(r() * 256);
       const it = newChunkIterator('dense', bad);
-      let k = 0;
-      while (it.next()) k++;
+      while (it.next());
       const e = it.err();
       if (e) assert.ok(e instanceof ChunkCorruptionError, String(e));
     }

@@ -19,7 +19,6 @@ export const DENSE_HARD_MAX_SAMPLES = 1 << 20;
 export const DENSE_MAX_SAMPLES = 8192;
 
 export type DenseCompressor = 'none' | 'brotli' | 'deflate';
-const COMPRESSOR_IDS: Readonly<Record<DenseCompressor, number>> = { none: 0, brotli: 1, deflate: 2 };
 
 export interface DenseOptions {
   /** Default 'brotli'. The smaller of compressed and uncompressed is kept either way. */
@@ -64,10 +63,10 @@ export class DenseEncoder {
           [zc.BROTLI_PARAM_SIZE_HINT]: payload.length,
         },
       });
-      if (c.length < payload.length) (body = c), (cid = 1);
+      if (c.length < payload.length) { body = c; cid = 1; }
     } else if (comp === 'deflate') {
       const c = deflateRawSync(payload, { level: opts?.level ?? 9 });
-      if (c.length < payload.length) (body = c), (cid = 2);
+      if (c.length < payload.length) { body = c; cid = 2; }
     }
     const head = new ByteWriter(24);
     head.byte((DENSE_VERSION << 4) | cid);

@@ -23,8 +23,8 @@ export class OrdDeltaCoder {
     const fb = this.fb, zh = this.zh, zl = this.zl;
     fb.split(vs[0]!);
     let ph: number, pl: number;
-    if (fb.hi & 0x80000000) (ph = ~fb.hi >>> 0), (pl = ~fb.lo >>> 0);
-    else (ph = (fb.hi | 0x80000000) >>> 0), (pl = fb.lo);
+    if (fb.hi & 0x80000000) { ph = ~fb.hi >>> 0; pl = ~fb.lo >>> 0; }
+    else { ph = (fb.hi | 0x80000000) >>> 0; pl = fb.lo; }
     w.writeBits(ph, 32);
     w.writeBits(pl, 32);
     for (let b = 1; b < n; b += ORD_BLOCK) {
@@ -33,8 +33,8 @@ export class OrdDeltaCoder {
       for (let j = 0; j < m; j++) {
         fb.split(vs[b + j]!);
         let h: number, l: number;
-        if (fb.hi & 0x80000000) (h = ~fb.hi >>> 0), (l = ~fb.lo >>> 0);
-        else (h = (fb.hi | 0x80000000) >>> 0), (l = fb.lo);
+        if (fb.hi & 0x80000000) { h = ~fb.hi >>> 0; l = ~fb.lo >>> 0; }
+        else { h = (fb.hi | 0x80000000) >>> 0; l = fb.lo; }
         // d = (h:l) - (ph:pl) mod 2^64, then zigzag.
         const dl = (l - pl) >>> 0;
         const dh = (h - ph - (l < pl ? 1 : 0)) | 0;

@@ -19,7 +19,7 @@ chunkContract('xor via chunkFromBytes', (ts, vs, n) => {
 test('xor: appending continues after chunkFromBytes and after compact', () => {
   const ts = new Float64Array(300), vs = new Float64Array(300);
   const r = prng(3);
-  for (let i = 0; i < 300; i++) (ts[i] = 1000 + i * 15000 + Math.round(r() * 9)), (vs[i] = r() < 0.3 ? NaN : Math.round(r() * 1e4) / 100);
+  for (let i = 0; i < 300; i++) { ts[i] = 1000 + i * 15000 + Math.round(r() * 9); vs[i] = r() < 0.3 ? NaN : Math.round(r() * 1e4) / 100; }
   for (const cut of [0, 1, 2, 3, 150, 299]) {
     const a = new XorChunk();
     for (let i = 0; i < cut; i++) a.append(ts[i]!, vs[i]!);
@@ -70,7 +70,7 @@ test('xor: corrupt and truncated bytes give typed errors, never hang', () => {
   for (let trial = 0; trial < 2000; trial++) {
     const bad = good.slice();
     for (let j = 0; j < 1 + (trial % 5); j++) bad[Math.floor(r() * bad.length)] = Math.floor(r() * 256);
-    if (trial % 3 === 0) (bad[0] = 0xff), (bad[1] = 0xff);
+    if (trial % 3 === 0) { bad[0] = 0xff; bad[1] = 0xff; }
     const it = newChunkIterator('xor', bad);
     let k = 0;
     while (it.next()) k++;

@@ -209,9 +209,12 @@ export class XorIterator implements ChunkIterator {
       this.delta = readUvarintBits(r);
     } else if (r.readBit() !== 0) {
       let dod: number;
+      // Each readBit() consumes a bit: the repeated conditions are a prefix code, not duplicates.
+      /* eslint-disable no-dupe-else-if */
       if (r.readBit() === 0) dod = (r.readBits(14) << 18) >> 18;
       else if (r.readBit() === 0) dod = (r.readBits(17) << 15) >> 15;
       else if (r.readBit() === 0) dod = (r.readBits(20) << 12) >> 12;
+      /* eslint-enable no-dupe-else-if */
       else {
         const hi = r.readBits(32) | 0;
         dod = hi * TWO32 + r.readBits(32);

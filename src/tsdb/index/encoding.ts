@@ -1,4 +1,4 @@
-import { CorruptionError } from '../../common/errors.js';
+import { CorruptionError } from '../../common/index.js';
 
 /**
  * Byte-level helpers for the index file: unsigned LEB128 varints (up to 2^53 - 1),

@@ -1,4 +1,4 @@
-import { VigieError } from '../../common/errors.js';
+import { VigieError } from '../../common/index.js';
 import type { Labels } from '../../model/index.js';
 
 /**

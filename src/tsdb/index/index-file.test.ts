@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { CorruptionError } from '../../common/errors.js';
+import { CorruptionError } from '../../common/index.js';
 import { compareLabels, labelsFromRecord, labelsKey, type Labels } from '../../model/index.js';
 import { type ChunkMeta, type IndexSeries, IndexFile, IndexWriteError, encodeIndex, writeIndex } from './index.js';
 import { rng } from './reader.contract.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { CorruptionError } from '../../common/errors.js';
+import { CorruptionError } from '../../common/index.js';
 import type { Label, Labels } from '../../model/index.js';
 import { Decbuf } from './encoding.js';
 import { type ChunkMeta, HEADER_LEN, INDEX_MAGIC, INDEX_VERSION, type IndexSeries, SECTION_OVERHEAD, TOC_LEN } from './format.js';
