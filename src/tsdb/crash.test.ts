@@ -37,7 +37,16 @@ function runAndKill(dir: string, acks: number, blockHours: number, needCheckpoin
       for (const l of lines) if (l.startsWith('ack ')) last = Number(l.slice(4));
       if (last >= acks && (!needCheckpoint || hasCheckpoint(dir)) && !p.killed) p.kill('SIGKILL');
     });
-    p.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(last) : reject(new Error(`child exited ${code}: ${err}`))));
+    // Never let a child that misbehaves hang the suite.
+    const guard = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`child did not reach ${acks} acks${needCheckpoint ? ' and a checkpoint' : ''} within 60 s (last ack ${last})`));
+    }, 60_000);
+    p.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (signal === 'SIGKILL') resolve(last);
+      else reject(new Error(`child exited ${code}: ${err}`));
+    });
   });
 }
 
@@ -45,7 +54,7 @@ for (const [name, acks, blockHours, needCheckpoint] of [
   ['in the head', 300, 2, false],
   ['after head persistence and a checkpoint', 1000, 1, true], // 1000 x 15 s = 4.2 h: blocks are cut while it runs
 ] as const) {
-  test(`SIGKILL during ingestion loses no acknowledged sample (${name})`, async () => {
+  test(`SIGKILL during ingestion loses no acknowledged sample (${name})`, { timeout: 120_000 }, async () => {
     const { dir, cleanup } = await tempDir();
     try {
       const lastAck = await runAndKill(dir, acks, blockHours, needCheckpoint);

@@ -9,6 +9,10 @@ import type { ResolvedDbOptions } from './options.js';
 import { MergeSeriesSet } from './querier/index.js';
 import { writeCheckpoint, type Wal } from './wal/index.js';
 
+/** Work done per maintenance round before the next is queued (see `cycle`). */
+const MAX_HEAD_RANGES_PER_CYCLE = 4;
+const MAX_COMPACTIONS_PER_CYCLE = 4;
+
 /** Selects every series (a regexp matching the empty string selects series without the label too). */
 const allSeries = (): Matcher[] => [new Matcher('=~', '__name__', '.*')];
 
@@ -78,19 +82,25 @@ export class Maintenance {
     await this.chain;
   }
 
+  /**
+   * One bounded round of work. Bounded so that a fast backfill, where ingestion keeps the
+   * head compactable all along, still gets checkpoints, compaction and retention: when work
+   * is left, another round is queued behind this one.
+   */
   private async cycle(): Promise<void> {
-    let truncated = false;
-    while (this.headCompactable() && !this.stopped) {
+    let persisted = 0;
+    while (this.headCompactable() && !this.stopped && persisted < MAX_HEAD_RANGES_PER_CYCLE) {
       await this.persistHeadRange();
-      truncated = true;
+      persisted++;
     }
-    if (truncated) await this.checkpoint();
-    for (let i = 0; i < 100 && !this.stopped; i++) {
+    if (persisted > 0) await this.checkpoint();
+    for (let i = 0; i < MAX_COMPACTIONS_PER_CYCLE && !this.stopped; i++) {
       const group = planCompaction(this.blocks.list.map((b) => b.meta), this.ranges);
       if (!group) break;
       await this.compact(group);
     }
     await this.applyRetention();
+    if (this.headCompactable() && !this.stopped) void this.runOnce(false);
   }
 
   /** Writes the head's oldest block range to a block, then drops it from the head. */

@@ -1,7 +1,8 @@
 import { rename, rm, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptionError } from '../../common/index.js';
-import { chunkFromBytes, type Chunk } from '../chunkenc/index.js';
+import { chunkFromBytes, newChunkIterator, type Chunk, type ChunkIterator } from '../chunkenc/index.js';
+import type { SampleIterator } from '../../storage/index.js';
 import { IndexFile } from '../index/index.js';
 import { ChunksReader } from './chunks-file.js';
 import { ENCODING_DENSE, ENCODING_XOR } from './encodings.js';
@@ -64,6 +65,18 @@ export class Block {
     const { encoding, payload } = this.chunks.read(ref, length);
     if (encoding === ENCODING_DENSE) return chunkFromBytes('dense', payload);
     if (encoding === ENCODING_XOR) return chunkFromBytes('xor', payload);
+    throw new CorruptionError(this.chunks.path, ref, `unknown chunk encoding ${encoding}`);
+  }
+
+  /**
+   * An iterator straight over one chunk's bytes (no Chunk object, no copy, no full decode
+   * of XOR chunks); `reuse` (a spent iterator) is recycled when it has the same encoding.
+   * Throws CorruptionError on a bad checksum or encoding.
+   */
+  chunkIterator(ref: number, length: number, reuse?: SampleIterator): ChunkIterator {
+    const { encoding, payload } = this.chunks.read(ref, length);
+    if (encoding === ENCODING_DENSE) return newChunkIterator('dense', payload, reuse);
+    if (encoding === ENCODING_XOR) return newChunkIterator('xor', payload, reuse);
     throw new CorruptionError(this.chunks.path, ref, `unknown chunk encoding ${encoding}`);
   }
 

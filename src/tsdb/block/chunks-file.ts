@@ -8,56 +8,73 @@ import { CorruptionError } from '../../common/index.js';
  * The index stores each chunk's byte offset (`ref`) and record length.
  */
 export const CHUNKS_MAGIC = Buffer.from('VGCHUNK\u0001', 'latin1');
-const FLUSH_AT = 1 << 22;
+const FLUSH_AT = 1 << 20;
+const EMPTY = Buffer.alloc(0);
 
-/** Writes chunk records, buffering up to 4 MiB between writes. `finish` fsyncs and closes. */
+/** A finished writer's buffer, kept for the next writer (blocks are written one after another). */
+let spareBuffer: Buffer | undefined;
+
+/**
+ * Writes chunk records through one 1 MiB buffer reused across writers (records are copied
+ * into it, no allocation per chunk; a record larger than the buffer gets a buffer of its
+ * own). `finish` fsyncs and closes.
+ */
 export class ChunksWriter {
   private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private buf: Buffer;
+  private used = 0;
   private offset = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
-    this.push(CHUNKS_MAGIC);
+    this.buf = spareBuffer ?? Buffer.allocUnsafe(FLUSH_AT);
+    spareBuffer = undefined;
+    this.buf.set(CHUNKS_MAGIC, 0);
+    this.used = CHUNKS_MAGIC.length;
+    this.offset = CHUNKS_MAGIC.length;
   }
 
   /** Appends one chunk; returns its ref (byte offset) and record length. */
   write(encoding: number, payload: Uint8Array): { ref: number; length: number } {
     const ref = this.offset;
-    const head = Buffer.of(encoding);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(payload, crc32(head)) >>> 0);
-    this.push(head);
-    this.push(payload);
-    this.push(crc);
-    return { ref, length: payload.length + 5 };
-  }
-
-  private push(b: Uint8Array): void {
-    this.pending.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-    this.pendingBytes += b.byteLength;
-    this.offset += b.byteLength;
-    if (this.pendingBytes >= FLUSH_AT) this.flush();
+    const length = payload.length + 5;
+    if (this.used + length > this.buf.length) {
+      this.flush();
+      if (length > this.buf.length) this.buf = Buffer.allocUnsafe(length);
+    }
+    const buf = this.buf;
+    const at = this.used;
+    buf[at] = encoding;
+    buf.set(payload, at + 1);
+    buf.writeUInt32BE(crc32(buf.subarray(at, at + 1 + payload.length)) >>> 0, at + 1 + payload.length);
+    this.used += length;
+    this.offset += length;
+    return { ref, length };
   }
 
   private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const buf = Buffer.concat(this.pending, this.pendingBytes);
+    const buf = this.buf;
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    this.pending = [];
-    this.pendingBytes = 0;
+    while (off < this.used) off += writeSync(this.fd, buf, off, this.used - off);
+    this.used = 0;
+    if (buf.length > FLUSH_AT) this.buf = Buffer.allocUnsafe(FLUSH_AT);
+  }
+
+  private release(): void {
+    if (this.buf.length === FLUSH_AT) spareBuffer = this.buf;
+    this.buf = EMPTY;
   }
 
   finish(): number {
     this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
+    this.release();
     return this.offset;
   }
 
   abort(): void {
+    this.release();
     try {
       closeSync(this.fd);
     } catch {

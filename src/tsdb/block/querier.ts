@@ -1,22 +1,9 @@
 import type { Matcher } from '../../model/index.js';
-import { ArraySeriesSet, type Querier, type SampleIterator, type SelectHints, type Series, type SeriesSet } from '../../storage/index.js';
+import { ArraySeriesSet, type Querier, type SelectHints, type Series, type SeriesSet } from '../../storage/index.js';
 import { throwIfAborted } from '../../common/index.js';
 import { labelNamesFor, labelValuesFor, postingsForMatchers, type ChunkMeta } from '../index/index.js';
-import { ChunkChainIterator, EmptyIterator, type ChunkSource } from '../querier/index.js';
+import { ChunkSeries, type ChunkSource } from '../querier/index.js';
 import type { Block } from './block.js';
-import type { Labels } from '../../model/index.js';
-
-class BlockSeries implements Series {
-  constructor(
-    readonly labels: Labels,
-    private readonly sources: readonly ChunkSource[],
-    private readonly mint: number,
-    private readonly maxt: number,
-  ) {}
-  iterator(): SampleIterator {
-    return this.sources.length === 0 ? new EmptyIterator() : new ChunkChainIterator(this.sources, this.mint, this.maxt);
-  }
-}
 
 /**
  * Reads one block over [mint, maxt]. Series come out in label order because a block's
@@ -40,19 +27,19 @@ export class BlockQuerier implements Querier {
     for (const id of postingsForMatchers(block.index, matchers)) {
       const { labels, chunks } = block.index.series(id);
       if (hints?.labelsOnly) {
-        if (chunks.some((c) => c.maxt >= mint && c.mint <= maxt)) out.push(new BlockSeries(labels, [], mint, maxt));
+        if (chunks.some((c) => c.maxt >= mint && c.mint <= maxt)) out.push(new ChunkSeries(labels, [], mint, maxt));
         continue;
       }
       const sources: ChunkSource[] = [];
       for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) sources.push(this.source(c));
-      if (sources.length > 0) out.push(new BlockSeries(labels, sources, mint, maxt));
+      if (sources.length > 0) out.push(new ChunkSeries(labels, sources, mint, maxt));
     }
     return new ArraySeriesSet(out);
   }
 
   private source(c: ChunkMeta): ChunkSource {
     const block = this.block;
-    return { mint: c.mint, maxt: c.maxt, open: () => block.chunk(c.ref, c.length).iterator() };
+    return { mint: c.mint, maxt: c.maxt, open: (reuse) => block.chunkIterator(c.ref, c.length, reuse) };
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await

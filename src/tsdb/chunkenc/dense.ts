@@ -18,6 +18,9 @@ export const DENSE_HARD_MAX_SAMPLES = 1 << 20;
 /** Recommended samples per dense chunk (measured in bench/chunk-density.md): the block writer splits series at this size. */
 export const DENSE_MAX_SAMPLES = 8192;
 
+/** Smallest `chunkSize` node:zlib accepts. */
+const MIN_ZLIB_CHUNK = 64;
+
 export type DenseCompressor = 'none' | 'brotli' | 'deflate';
 
 export interface DenseOptions {
@@ -57,6 +60,9 @@ export class DenseEncoder {
     let cid = 0;
     if (comp === 'brotli') {
       const c = brotliCompressSync(payload, {
+        // zlib's default 16 KiB output buffer per call was most of the ArrayBuffer churn of
+        // compaction: size it to the input (the output is only kept when smaller).
+        chunkSize: Math.max(MIN_ZLIB_CHUNK, payload.length),
         params: {
           [zc.BROTLI_PARAM_QUALITY]: opts?.level ?? 6,
           [zc.BROTLI_PARAM_LGWIN]: 22,
@@ -181,7 +187,9 @@ export class DenseIterator implements ChunkIterator {
     if (cid === 0) payload = body;
     else {
       try {
-        payload = cid === 1 ? brotliDecompressSync(body, { maxOutputLength: Math.max(rawLen, 1) }) : inflateRawSync(body, { maxOutputLength: Math.max(rawLen, 1) });
+        // Output buffer sized to the known length (zlib's default is 16 KiB per call).
+        const o = { maxOutputLength: Math.max(rawLen, 1), chunkSize: Math.max(MIN_ZLIB_CHUNK, rawLen) };
+        payload = cid === 1 ? brotliDecompressSync(body, o) : inflateRawSync(body, o);
       } catch (cause) {
         throw new ChunkCorruptionError(r.pos, 'compressed payload does not decompress', { cause });
       }

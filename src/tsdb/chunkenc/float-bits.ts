@@ -1,29 +1,33 @@
 /**
- * float64 <-> two uint32 halves without BigInt. Each user owns a `FloatBits` (no shared
- * scratch state between modules or instances).
+ * float64 <-> two uint32 halves without BigInt. Each user owns a `FloatBits` for its
+ * `hi`/`lo` results; the conversion itself goes through one module-level scratch pair of
+ * views (JS is single-threaded and each call reads back at once, so sharing it is safe).
+ * A per-instance Float64Array + Uint32Array pair would cost an off-heap ArrayBuffer per
+ * instance (one per head chunk and per iterator: ~200 bytes of malloc each, measured as
+ * a major source of native heap growth).
  */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = LITTLE_ENDIAN ? 0 : 1;
+const F = new Float64Array(1);
+const U = new Uint32Array(F.buffer);
 
 export class FloatBits {
-  private readonly f = new Float64Array(1);
-  private readonly u = new Uint32Array(this.f.buffer);
   hi = 0;
   lo = 0;
 
   /** Splits `v` into `hi`/`lo`. */
   split(v: number): void {
-    this.f[0] = v;
-    this.hi = this.u[HI]!;
-    this.lo = this.u[LO]!;
+    F[0] = v;
+    this.hi = U[HI]!;
+    this.lo = U[LO]!;
   }
 
   /** The float64 whose bits are hi:lo. NaN payloads are preserved (V8 keeps them through typed arrays). */
   join(hi: number, lo: number): number {
-    this.u[HI] = hi;
-    this.u[LO] = lo;
-    return this.f[0]!;
+    U[HI] = hi;
+    U[LO] = lo;
+    return F[0]!;
   }
 }
 

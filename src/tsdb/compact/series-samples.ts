@@ -1,4 +1,4 @@
-import type { SeriesSet } from '../../storage/index.js';
+import type { SampleIterator, SeriesSet } from '../../storage/index.js';
 import type { SeriesSamples } from '../block/index.js';
 
 /**
@@ -9,9 +9,12 @@ import type { SeriesSamples } from '../block/index.js';
 export function* drainSeries(set: SeriesSet): Generator<SeriesSamples> {
   let ts = new Float64Array(1024);
   let vs = new Float64Array(1024);
+  let prev: SampleIterator | undefined;
   while (set.next()) {
     const s = set.at();
-    const it = s.iterator();
+    // The previous series' iterator is spent: reusing it keeps chunk decode buffers.
+    const it = s.iterator(prev);
+    prev = it;
     let n = 0;
     while (it.next()) {
       if (n === ts.length) {

@@ -2,7 +2,7 @@ import { labelsKey, type Labels } from '../../model/index.js';
 import type { Appender, RejectReason } from '../../storage/index.js';
 import { MemPostings } from '../index/index.js';
 import { SamplesEncoder } from '../record/index.js';
-import { HeadAppender } from './appender.js';
+import { HeadAppender, newAppendBuffers, type AppendBuffers } from './appender.js';
 import { MemSeries } from './mem-series.js';
 import { HeadQuerier } from './querier.js';
 
@@ -11,7 +11,8 @@ export interface HeadOptions {
   readonly chunkRange: number;
   /**
    * Writes records to the WAL before samples become visible; must hand them to the OS
-   * before returning (throwing makes the commit fail and drops the batch). Omit for a
+   * before returning (throwing makes the commit fail and drops the batch). The records
+   * may be views of reused buffers: copy them to keep them past the call. Omit for a
    * head without durability (tests, snapshots).
    */
   readonly log?: (records: readonly Uint8Array[]) => void;
@@ -41,6 +42,8 @@ export class Head {
   /** Series by ref; holes where series were removed. */
   private readonly byRef: (MemSeries | undefined)[] = [];
   private readonly byKey = new Map<string, MemSeries>();
+  /** Buffers the last finished appender left for the next one (see AppendBuffers). */
+  private spareBuffers: AppendBuffers | undefined;
   private nextRef = 1;
   private numSeriesLive = 0;
   /** Bounds of the samples held, inclusive; Infinity/-Infinity when empty. */
@@ -64,6 +67,18 @@ export class Head {
 
   appender(): Appender {
     return new HeadAppender(this);
+  }
+
+  /** @internal The spare appender buffers, or new ones. */
+  takeAppendBuffers(): AppendBuffers {
+    const b = this.spareBuffers;
+    this.spareBuffers = undefined;
+    return b ?? newAppendBuffers();
+  }
+
+  /** @internal Keeps an appender's buffers for the next one (the larger set wins). */
+  returnAppendBuffers(b: AppendBuffers): void {
+    if (this.spareBuffers === undefined || this.spareBuffers.refs.length < b.refs.length) this.spareBuffers = b;
   }
 
   querier(mint: number, maxt: number): HeadQuerier {

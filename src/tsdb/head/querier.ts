@@ -1,31 +1,16 @@
-import { compareLabels, type Labels, type Matcher } from '../../model/index.js';
+import { compareLabels, type Matcher } from '../../model/index.js';
 import {
   ArraySeriesSet,
   type Querier,
-  type SampleIterator,
   type SelectHints,
   type Series,
   type SeriesSet,
 } from '../../storage/index.js';
 import { throwIfAborted } from '../../common/index.js';
 import { labelNamesFor, labelValuesFor, postingsForMatchers, type IndexReader, type Postings } from '../index/index.js';
-import { ChunkChainIterator, EmptyIterator, RangeIterator, type ChunkSource } from '../querier/index.js';
+import { ChunkSeries, RangeIterator, type ChunkSource } from '../querier/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
-
-/** A series as the head held it when `select` ran: later appends are not seen. */
-class HeadSeries implements Series {
-  constructor(
-    readonly labels: Labels,
-    private readonly sources: readonly ChunkSource[],
-    private readonly mint: number,
-    private readonly maxt: number,
-  ) {}
-  iterator(): SampleIterator {
-    if (this.sources.length === 0) return new EmptyIterator();
-    return new ChunkChainIterator(this.sources, this.mint, this.maxt);
-  }
-}
 
 function chunkSources(s: MemSeries, mint: number, maxt: number): ChunkSource[] {
   const out: ChunkSource[] = [];
@@ -70,7 +55,7 @@ export class HeadQuerier implements Querier {
     }
     found.sort((a, b) => compareLabels(a.labels, b.labels));
     const out: Series[] = found.map((s) =>
-      hints?.labelsOnly ? new HeadSeries(s.labels, [], mint, maxt) : new HeadSeries(s.labels, chunkSources(s, mint, maxt), mint, maxt),
+      hints?.labelsOnly ? new ChunkSeries(s.labels, [], mint, maxt) : new ChunkSeries(s.labels, chunkSources(s, mint, maxt), mint, maxt),
     );
     return new ArraySeriesSet(out);
   }

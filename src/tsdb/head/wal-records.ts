@@ -88,7 +88,8 @@ export function checkpointRecords(head: Head): Uint8Array[] {
   for (const s of head.allSeries()) {
     for (const c of s.snapshotChunks()) {
       if (c.count === 0) continue;
-      const b = c.chunk.bytes().slice();
+      // A view, not a copy: encodeChunks copies it in this same synchronous stretch, before any append.
+      const b = c.chunk.bytes();
       chunks.push({ ref: s.ref, mint: c.mint, maxt: c.maxt, bytes: b });
       bytes += b.length + 24;
       if (bytes >= 1 << 20) {

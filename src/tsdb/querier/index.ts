@@ -1,2 +1,2 @@
-export { ChunkChainIterator, type ChunkSource, ConcatIterator, EmptyIterator, MergeIterator, RangeIterator } from './iterators.js';
+export { ChunkChainIterator, ChunkSeries, type ChunkSource, ConcatIterator, EmptyIterator, MergeIterator, RangeIterator } from './iterators.js';
 export { MergeSeriesSet, mergeSortedStrings } from './merge.js';

@@ -1,4 +1,5 @@
-import type { SampleIterator } from '../../storage/index.js';
+import type { Labels } from '../../model/index.js';
+import type { SampleIterator, Series } from '../../storage/index.js';
 
 /** An iterator with no samples. */
 export class EmptyIterator implements SampleIterator {
@@ -82,7 +83,11 @@ export class RangeIterator implements SampleIterator {
 export interface ChunkSource {
   readonly mint: number;
   readonly maxt: number;
-  open(): SampleIterator;
+  /**
+   * Opens the chunk. `reuse` is the chain's previous, spent iterator: a source may recycle
+   * its memory (decode buffers) instead of allocating a new one.
+   */
+  open(reuse?: SampleIterator): SampleIterator;
 }
 
 /**
@@ -95,14 +100,25 @@ export class ChunkChainIterator implements SampleIterator {
   v = 0;
   private i = -1;
   private cur: SampleIterator | undefined;
+  /** The last chunk iterator opened (kept after the chain ends, for reuse by the next chain). */
+  private last: SampleIterator | undefined;
   private error: Error | undefined;
   private positioned = false;
 
+  /** `spare`: a spent chunk iterator whose memory the first chunk opened may reuse. */
   constructor(
     private readonly chunks: readonly ChunkSource[],
     private readonly mint: number,
     private readonly maxt: number,
-  ) {}
+    spare?: SampleIterator,
+  ) {
+    this.last = spare;
+  }
+
+  /** A chunk iterator this chain no longer needs once it is spent (for `ChunkSeries.iterator(reuse)`). */
+  spareChunkIterator(): SampleIterator | undefined {
+    return this.last;
+  }
 
   next(): boolean {
     for (;;) {
@@ -140,7 +156,7 @@ export class ChunkChainIterator implements SampleIterator {
       }
       if (c.maxt < this.mint) continue;
       try {
-        this.cur = c.open();
+        this.cur = this.last = c.open(this.last);
       } catch (e) {
         return this.fail(e instanceof Error ? e : new Error(String(e)));
       }
@@ -186,7 +202,7 @@ export class MergeIterator implements SampleIterator {
   private started = false;
   private positioned = false;
 
-  constructor(private readonly its: readonly SampleIterator[]) {
+  constructor(readonly its: readonly SampleIterator[]) {
     this.live = its.map(() => false);
   }
 
@@ -227,11 +243,7 @@ export class MergeIterator implements SampleIterator {
   }
 
   err(): Error | undefined {
-    for (const it of this.its) {
-      const e = it.err();
-      if (e) return e;
-    }
-    return undefined;
+    return firstError(this.its);
   }
 }
 
@@ -247,7 +259,7 @@ export class ConcatIterator implements SampleIterator {
   private k = 0;
   private last = -Infinity;
 
-  constructor(private readonly its: readonly SampleIterator[]) {}
+  constructor(readonly its: readonly SampleIterator[]) {}
 
   next(): boolean {
     while (this.k < this.its.length) {
@@ -283,10 +295,29 @@ export class ConcatIterator implements SampleIterator {
   }
 
   err(): Error | undefined {
-    for (const it of this.its) {
-      const e = it.err();
-      if (e) return e;
-    }
-    return undefined;
+    return firstError(this.its);
+  }
+}
+
+function firstError(its: readonly SampleIterator[]): Error | undefined {
+  for (const it of its) {
+    const e = it.err();
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** A series read from chunks (of the head or of a block), clipped to [mint, maxt]. */
+export class ChunkSeries implements Series {
+  constructor(
+    readonly labels: Labels,
+    private readonly sources: readonly ChunkSource[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+  iterator(reuse?: SampleIterator): SampleIterator {
+    if (this.sources.length === 0) return new EmptyIterator();
+    const spare = reuse instanceof ChunkChainIterator ? reuse.spareChunkIterator() : undefined;
+    return new ChunkChainIterator(this.sources, this.mint, this.maxt, spare);
   }
 }

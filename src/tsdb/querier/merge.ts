@@ -12,8 +12,9 @@ class MergedSeries implements Series {
     private readonly parts: readonly Series[],
     private readonly disjoint: boolean,
   ) {}
-  iterator(): SampleIterator {
-    const its = this.parts.map((p) => p.iterator());
+  iterator(reuse?: SampleIterator): SampleIterator {
+    const old = reuse instanceof ConcatIterator || reuse instanceof MergeIterator ? reuse.its : [];
+    const its = this.parts.map((p, k) => p.iterator(old[k]));
     return this.disjoint ? new ConcatIterator(its) : new MergeIterator(its);
   }
 }

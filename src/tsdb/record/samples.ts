@@ -77,6 +77,14 @@ export class SamplesEncoder {
     return this.buf.slice(0, this.pos);
   }
 
+  /**
+   * The record built so far as a view of the encoder's buffer, valid until the next `add`
+   * or `reset` (no copy: for a caller that hands it on at once, e.g. to `Wal.log`).
+   */
+  record(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
   /** Empties the encoder for the next record, keeping its buffer. */
   reset(): void {
     this.pos = 1;
