@@ -300,12 +300,15 @@ test('a damaged block is moved aside and the rest is served', async () => {
   let db = await openTestDb(dir, { blockDuration: HOUR, maxBlockDuration: HOUR });
   await load(db, ref, labels, T0, 4 * 240);
   await db.compactNow();
+  assert.ok(db.blocks().length >= 2);
   const victim = db.blocks()[0]!.dir;
+  const victim2 = db.blocks()[1]!.dir;
   await db.close();
   await writeFile(join(victim, 'index'), 'garbage');
+  await writeFile(join(victim2, 'meta.json'), '{"ulid": 12, "minTime": "yesterday"}');
   db = await openTestDb(dir, { blockDuration: HOUR, maxBlockDuration: HOUR });
   try {
-    assert.ok((await readdir(join(dir, 'blocks'))).some((n) => n.endsWith('.corrupt')));
+    assert.equal((await readdir(join(dir, 'blocks'))).filter((n) => n.endsWith('.corrupt')).length, 2);
     const q = db.querier(-Infinity, Infinity);
     assert.equal(dump(q).size, 5);
     q.close();

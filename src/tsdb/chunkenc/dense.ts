@@ -71,7 +71,7 @@ export class DenseEncoder {
       });
       if (c.length < payload.length) { body = c; cid = 1; }
     } else if (comp === 'deflate') {
-      const c = deflateRawSync(payload, { level: opts?.level ?? 9 });
+      const c = deflateRawSync(payload, { level: opts?.level ?? 9, chunkSize: Math.max(MIN_ZLIB_CHUNK, payload.length) });
       if (c.length < payload.length) { body = c; cid = 2; }
     }
     const head = new ByteWriter(24);
