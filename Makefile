@@ -7,7 +7,7 @@ LISTEN   ?= 127.0.0.1:9400
 # Marker written after a successful install; redone when package.json or the lock file changes.
 DEPS := node_modules/.vigie-installed
 
-.PHONY: help run build lint test test-prep bench clean deps
+.PHONY: help run build lint test test-prep system-deps bench clean deps
 
 help:
 	@echo "make run    install, build and start the server on $(LISTEN) (data in $(DATA_DIR))"
@@ -30,8 +30,21 @@ run: build
 lint: $(DEPS)
 	npm run --silent lint
 
+# Debian packages the tests run against (real peers on loopback). Each is installed only
+# when its command is missing; a test whose peer cannot be installed says so and skips.
+# Format: command:package
+TEST_PEERS := prometheus:prometheus victoria-metrics:victoria-metrics
+
+system-deps:
+	@missing=(); for cp in $(TEST_PEERS); do command -v "$${cp%%:*}" >/dev/null 2>&1 || missing+=("$${cp#*:}"); done; \
+	if [ $${#missing[@]} -gt 0 ]; then \
+	  echo "installing test peers: $${missing[*]}"; \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$${missing[@]}" >/dev/null) || echo "WARNING: could not install $${missing[*]}: tests that need them will skip"; \
+	  else echo "WARNING: not root, cannot install $${missing[*]}: tests that need them will skip"; fi; \
+	fi
+
 # Everything `make test` does before running the tests (.ci/run calls it on its own).
-test-prep: build lint
+test-prep: system-deps build lint
 
 test: test-prep
 	node scripts/run-tests.mjs
