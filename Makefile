@@ -25,7 +25,7 @@ build: $(DEPS)
 	npx tsc -p tsconfig.json
 
 run: build
-	node bin/vigie server --data-dir $(DATA_DIR) --listen $(LISTEN)
+	./bin/vigie server --data-dir $(DATA_DIR) --listen $(LISTEN)
 
 lint: $(DEPS)
 	npm run --silent lint

@@ -32,6 +32,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     retentionSize: st.retention.size,
     walSegmentSize: st.wal.segment_size,
     walSyncInterval: st.wal.sync_interval,
+    // bin/vigie starts Node with --expose-gc for this (see bench/README.md, memory).
+    ...(typeof globalThis.gc === 'function' ? { releaseMemory: () => globalThis.gc?.() } : {}),
   });
   let ready = false;
   const reload = async (): Promise<void> => {

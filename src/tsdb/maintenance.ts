@@ -94,12 +94,14 @@ export class Maintenance {
       persisted++;
     }
     if (persisted > 0) await this.checkpoint();
-    for (let i = 0; i < MAX_COMPACTIONS_PER_CYCLE && !this.stopped; i++) {
+    let compacted = 0;
+    for (; compacted < MAX_COMPACTIONS_PER_CYCLE && !this.stopped; compacted++) {
       const group = planCompaction(this.blocks.list.map((b) => b.meta), this.ranges);
       if (!group) break;
       await this.compact(group);
     }
-    await this.applyRetention();
+    const removed = await this.applyRetention();
+    if (persisted > 0 || compacted > 0 || removed > 0) this.opts.releaseMemory?.();
     if (this.headCompactable() && !this.stopped) void this.runOnce(false);
   }
 
@@ -174,10 +176,10 @@ export class Maintenance {
     await Promise.all(remove.map((b) => b.retire()));
   }
 
-  /** Deletes blocks past the time retention, then the oldest while over the size limit. */
-  private async applyRetention(): Promise<void> {
+  /** Deletes blocks past the time retention, then the oldest while over the size limit. Returns how many. */
+  private async applyRetention(): Promise<number> {
     const list = this.blocks.list;
-    if (list.length === 0) return;
+    if (list.length === 0) return 0;
     const newest = Math.max(this.head.maxTime, ...list.map((b) => b.meta.maxTime));
     const expired = list.filter((b) => b.meta.maxTime < newest - this.opts.retentionTime);
     if (this.opts.retentionSize > 0) {
@@ -190,10 +192,11 @@ export class Maintenance {
         total -= b.sizeBytes;
       }
     }
-    if (expired.length === 0) return;
+    if (expired.length === 0) return 0;
     await this.removeBlocks(expired);
     this.stats.retentionDeletions += expired.length;
     this.opts.logger.info({ blocks: expired.map((b) => b.ulid) }, 'blocks deleted by retention');
+    return expired.length;
   }
 
   /**

@@ -23,9 +23,15 @@ export interface DbOptions {
   readonly walSyncInterval?: number;
   /** How often retention and compaction are checked without new data (default 1 min). */
   readonly maintenanceInterval?: number;
+  /**
+   * Called after a maintenance round that dropped head data or rewrote blocks, when much
+   * garbage with native memory behind it (chunk buffers, slabs) has just died; e.g. a full
+   * GC, so that memory goes back to the OS promptly rather than at V8's leisure.
+   */
+  readonly releaseMemory?: () => void;
 }
 
-export type ResolvedDbOptions = Required<DbOptions>;
+export type ResolvedDbOptions = Required<Omit<DbOptions, 'releaseMemory'>> & Pick<DbOptions, 'releaseMemory'>;
 
 export function resolveOptions(o: DbOptions): ResolvedDbOptions {
   const retentionTime = o.retentionTime ?? 15 * DAY;

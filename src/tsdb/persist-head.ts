@@ -1,6 +1,6 @@
 import { compareLabels } from '../model/index.js';
 import { ENCODING_XOR, type EncodedChunk, type SeriesChunks } from './block/index.js';
-import { XorChunk } from './chunkenc/index.js';
+import { XorChunk, newChunkIterator } from './chunkenc/index.js';
 import type { Head } from './head/index.js';
 
 /**
@@ -18,11 +18,11 @@ export function* headChunksInRange(head: Head, mint: number, maxt: number): Gene
     for (const c of s.snapshotChunks()) {
       if (c.count === 0 || c.maxt < mint || c.mint > maxt) continue;
       if (c.mint >= mint && c.maxt <= maxt) {
-        chunks.push({ encoding: ENCODING_XOR, bytes: c.chunk.bytes(), mint: c.mint, maxt: c.maxt, samples: c.count });
+        chunks.push({ encoding: ENCODING_XOR, bytes: c.bytes, mint: c.mint, maxt: c.maxt, samples: c.count });
         continue;
       }
       const part = new XorChunk();
-      const it = c.chunk.iterator();
+      const it = newChunkIterator('xor', c.bytes);
       let first = Infinity, last = -Infinity, n = 0;
       while (it.next() && n < c.count) {
         if (it.t >= mint && it.t <= maxt) {

@@ -28,11 +28,15 @@ export class XorChunk implements Chunk, ChunkAppender {
   private t = 0;
   private delta = 0;
 
-  /** An empty chunk; `sizeHint` is the initial buffer size in bytes. (`writer` is for `fromBytes`.) */
-  constructor(sizeHint = 128, writer?: BitWriter) {
+  /**
+   * An empty chunk; `sizeHint` is the initial buffer size in bytes, or `buffer` a zeroed
+   * buffer to start in (adopted, e.g. carved from a slab; the chunk moves to a buffer of
+   * its own if it outgrows it). (`writer` is for `fromBytes`.)
+   */
+  constructor(sizeHint = 128, writer?: BitWriter, buffer?: Uint8Array) {
     if (writer) this.w = writer;
     else {
-      this.w = new BitWriter(sizeHint);
+      this.w = buffer ? new BitWriter(0, buffer, 0) : new BitWriter(sizeHint);
       this.w.writeBits(0, HEADER_BYTES * 8);
     }
   }

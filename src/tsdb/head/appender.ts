@@ -151,7 +151,7 @@ export class HeadAppender implements Appender {
         if (keep[i] === 0) continue;
         const s = head.seriesByRef(this.refs[i]!)!;
         const t = this.ts[i]!;
-        if (s.append(t, this.vs[i]!, head.chunkRange)) head.stats.chunksCreated++;
+        if (s.append(t, this.vs[i]!, head.chunkRange, head.arena)) head.stats.chunksCreated++;
         head.noteTime(t);
       }
       head.stats.samplesAppended += n - countZeros(keep, n);

@@ -3,7 +3,8 @@ import type { Appender, RejectReason } from '../../storage/index.js';
 import { MemPostings } from '../index/index.js';
 import { SamplesEncoder } from '../record/index.js';
 import { HeadAppender, newAppendBuffers, type AppendBuffers } from './appender.js';
-import { MemSeries } from './mem-series.js';
+import { HEAD_CHUNK_BYTES, MemSeries } from './mem-series.js';
+import { ChunkArena } from './chunk-arena.js';
 import { HeadQuerier } from './querier.js';
 
 export interface HeadOptions {
@@ -37,6 +38,8 @@ export class Head {
   readonly chunkRange: number;
   readonly log: ((records: readonly Uint8Array[]) => void) | undefined;
   readonly postings = new MemPostings();
+  /** Initial buffers of head chunks, by block-range window (see ChunkArena). */
+  readonly arena = new ChunkArena(HEAD_CHUNK_BYTES);
   /** Reused by appenders at commit (commits run one at a time: JS is single-threaded). */
   readonly samplesEncoder = new SamplesEncoder(1 << 16);
   /** Series by ref; holes where series were removed. */
@@ -129,6 +132,7 @@ export class Head {
    * empty. Raises `minValidTime` to `mint`. Returns the removed series' refs.
    */
   truncateBefore(mint: number): number[] {
+    this.arena.releaseBefore(mint);
     if (mint > this.minValidTime) this.minValidTime = mint;
     const removed: number[] = [];
     let newMin = Infinity;

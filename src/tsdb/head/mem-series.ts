@@ -1,5 +1,6 @@
 import type { Labels } from '../../model/index.js';
-import { XorChunk, type Chunk, type ChunkAppender } from '../chunkenc/index.js';
+import { XorChunk } from '../chunkenc/index.js';
+import type { ChunkArena } from './chunk-arena.js';
 
 /** Samples per head chunk before a new one is cut (Prometheus' figure: ~1 KiB XOR chunks). */
 export const SAMPLES_PER_CHUNK = 120;
@@ -9,15 +10,20 @@ export const SAMPLES_PER_CHUNK = 120;
  * most chunks never reallocate. Reallocating (and compacting when closed) was measured to
  * fragment the malloc heap badly: many small ArrayBuffers of mixed, short-lived sizes.
  */
-const HEAD_CHUNK_BYTES = 256;
+export const HEAD_CHUNK_BYTES = 256;
 
-/** A chunk held by the head with its inclusive time bounds. */
-export interface HeadChunk {
-  readonly chunk: Chunk;
+/**
+ * A head chunk as readers see it: its XOR bytes and inclusive time bounds. Closed chunks
+ * are kept in this form only (no encoder objects: about half the memory per chunk); for
+ * the open chunk, `bytes` is a view that later appends extend, so readers must stop after
+ * `count` samples (the count when the view was taken).
+ */
+export interface ChunkView {
+  readonly bytes: Uint8Array;
   readonly mint: number;
-  maxt: number;
+  readonly maxt: number;
+  readonly count: number;
 }
-
 
 /**
  * One series in the head: its labels, closed chunks and the open chunk being appended.
@@ -25,12 +31,12 @@ export interface HeadChunk {
  * time range always maps to whole chunks.
  */
 export class MemSeries {
-  /** Closed chunks, oldest first; the open chunk is `open` and is not in this list. */
-  chunks: HeadChunk[] = [];
-  open: HeadChunk | undefined;
-  private app: ChunkAppender | undefined;
-  /** The open chunk as its concrete type, to release its spare capacity when it closes. */
-  private openXor: XorChunk | undefined;
+  /** Closed chunks, oldest first. */
+  chunks: ChunkView[] = [];
+  /** The open chunk being appended to, with its bounds; undefined between chunks. */
+  private open: XorChunk | undefined;
+  private openMint = 0;
+  private openMaxt = 0;
   private cutAt = -Infinity;
   /** Timestamp of the newest committed sample; -Infinity when none. */
   maxTime = -Infinity;
@@ -52,37 +58,38 @@ export class MemSeries {
    * open one is full or the sample falls in the next `chunkRange` window.
    * Returns true when a new chunk was started.
    */
-  append(t: number, v: number, chunkRange: number): boolean {
+  append(t: number, v: number, chunkRange: number, arena?: ChunkArena): boolean {
     let cut = false;
-    if (this.open === undefined || t >= this.cutAt || this.open.chunk.numSamples() >= SAMPLES_PER_CHUNK) {
-      this.cut(t, chunkRange);
+    if (this.open === undefined || t >= this.cutAt || this.open.numSamples() >= SAMPLES_PER_CHUNK) {
+      this.cut(t, chunkRange, arena);
       cut = true;
     }
-    this.app!.append(t, v);
-    this.open!.maxt = t;
+    this.open!.append(t, v);
+    this.openMaxt = t;
     this.maxTime = t;
     this.lastValue = v;
     return cut;
   }
 
-  private cut(t: number, chunkRange: number): void {
-    if (this.open) {
-      this.chunks.push(this.open);
-    }
-    const chunk = new XorChunk(HEAD_CHUNK_BYTES);
-    this.openXor = chunk;
-    this.open = { chunk, mint: t, maxt: t };
-    this.app = chunk.appender();
-    this.cutAt = (Math.floor(t / chunkRange) + 1) * chunkRange;
+  private closeOpen(): void {
+    if (this.open === undefined) return;
+    this.chunks.push({ bytes: this.open.bytes(), mint: this.openMint, maxt: this.openMaxt, count: this.open.numSamples() });
+    this.open = undefined;
   }
 
-  /** Installs a closed chunk read back from a checkpoint (must be older than any chunk held). */
-  restoreChunk(chunk: Chunk, mint: number, maxt: number): void {
-    if (this.open) this.chunks.push(this.open);
-    this.open = undefined;
-    this.app = undefined;
-    this.openXor = undefined;
-    this.chunks.push({ chunk, mint, maxt });
+  private cut(t: number, chunkRange: number, arena: ChunkArena | undefined): void {
+    this.closeOpen();
+    const window = Math.floor(t / chunkRange) * chunkRange;
+    this.open = new XorChunk(HEAD_CHUNK_BYTES, undefined, arena?.alloc(window));
+    this.openMint = t;
+    this.openMaxt = t;
+    this.cutAt = window + chunkRange;
+  }
+
+  /** Installs a closed chunk read back from a checkpoint (must be newer than any chunk held). */
+  restoreChunk(bytes: Uint8Array, count: number, mint: number, maxt: number): void {
+    this.closeOpen();
+    this.chunks.push({ bytes, mint, maxt, count });
     if (maxt > this.maxTime) this.maxTime = maxt;
   }
 
@@ -91,10 +98,8 @@ export class MemSeries {
     let k = 0;
     while (k < this.chunks.length && this.chunks[k]!.maxt < mint) k++;
     if (k > 0) this.chunks = this.chunks.slice(k);
-    if (this.open && this.open.maxt < mint && this.chunks.length === 0) {
+    if (this.open && this.openMaxt < mint && this.chunks.length === 0) {
       this.open = undefined;
-      this.app = undefined;
-      this.openXor = undefined;
       k++;
     }
     return k;
@@ -102,7 +107,7 @@ export class MemSeries {
 
   /** Oldest sample time held, or Infinity when the series holds no samples. */
   minTime(): number {
-    return this.chunks[0]?.mint ?? this.open?.mint ?? Infinity;
+    return this.chunks[0]?.mint ?? (this.open ? this.openMint : Infinity);
   }
 
   /** True when the series holds nothing and no appender is buffering for it. */
@@ -110,10 +115,11 @@ export class MemSeries {
     return this.chunks.length === 0 && this.open === undefined && this.pendingT === -Infinity;
   }
 
-  /** All chunks with their sample counts as of now, oldest first (a consistent view for a reader). */
-  snapshotChunks(): { chunk: Chunk; mint: number; maxt: number; count: number }[] {
-    const out = this.chunks.map((c) => ({ chunk: c.chunk, mint: c.mint, maxt: c.maxt, count: c.chunk.numSamples() }));
-    if (this.open) out.push({ chunk: this.open.chunk, mint: this.open.mint, maxt: this.open.maxt, count: this.open.chunk.numSamples() });
+  /** All chunks as of now, oldest first: a consistent view for a reader (see ChunkView). */
+  snapshotChunks(): ChunkView[] {
+    if (this.open === undefined) return this.chunks.slice();
+    const out = this.chunks.slice();
+    out.push({ bytes: this.open.bytes(), mint: this.openMint, maxt: this.openMaxt, count: this.open.numSamples() });
     return out;
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '../../storage/index.js';
 import { throwIfAborted } from '../../common/index.js';
 import { labelNamesFor, labelValuesFor, postingsForMatchers, type IndexReader, type Postings } from '../index/index.js';
+import { newChunkIterator } from '../chunkenc/index.js';
 import { ChunkSeries, RangeIterator, type ChunkSource } from '../querier/index.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
@@ -16,8 +17,8 @@ function chunkSources(s: MemSeries, mint: number, maxt: number): ChunkSource[] {
   const out: ChunkSource[] = [];
   for (const c of s.snapshotChunks()) {
     if (c.maxt < mint || c.mint > maxt) continue;
-    const { chunk, count } = c;
-    out.push({ mint: c.mint, maxt: c.maxt, open: () => new RangeIterator(chunk.iterator(), -Infinity, Infinity, count) });
+    const { bytes, count } = c;
+    out.push({ mint: c.mint, maxt: c.maxt, open: () => new RangeIterator(newChunkIterator('xor', bytes), -Infinity, Infinity, count) });
   }
   return out;
 }

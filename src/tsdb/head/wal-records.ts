@@ -42,7 +42,7 @@ export class WalReplayer {
             this.counts.skipped++;
             return;
           }
-          if (s.append(t, v, head.chunkRange)) head.stats.chunksCreated++;
+          if (s.append(t, v, head.chunkRange, head.arena)) head.stats.chunksCreated++;
           head.noteTime(t);
           this.counts.samples++;
         });
@@ -54,7 +54,7 @@ export class WalReplayer {
             this.counts.skipped++;
             return;
           }
-          s.restoreChunk(chunkFromBytes('xor', bytes), mint, maxt);
+          s.restoreChunk(bytes, chunkFromBytes('xor', bytes).numSamples(), mint, maxt);
           head.noteTime(mint);
           head.noteTime(maxt);
           head.stats.chunksCreated++;
@@ -89,7 +89,7 @@ export function checkpointRecords(head: Head): Uint8Array[] {
     for (const c of s.snapshotChunks()) {
       if (c.count === 0) continue;
       // A view, not a copy: encodeChunks copies it in this same synchronous stretch, before any append.
-      const b = c.chunk.bytes();
+      const b = c.bytes;
       chunks.push({ ref: s.ref, mint: c.mint, maxt: c.maxt, bytes: b });
       bytes += b.length + 24;
       if (bytes >= 1 << 20) {
