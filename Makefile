@@ -33,7 +33,7 @@ lint: $(DEPS)
 # Debian packages the tests run against (real peers on loopback). Each is installed only
 # when its command is missing; a test whose peer cannot be installed says so and skips.
 # Format: command:package
-TEST_PEERS := prometheus:prometheus victoria-metrics:victoria-metrics
+TEST_PEERS := prometheus:prometheus victoria-metrics:victoria-metrics prometheus-node-exporter:prometheus-node-exporter
 
 system-deps:
 	@missing=(); for cp in $(TEST_PEERS); do command -v "$${cp%%:*}" >/dev/null 2>&1 || missing+=("$${cp#*:}"); done; \

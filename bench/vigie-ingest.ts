@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const perHost = sim.perHost;
   const labels: Labels[] = sim.labels.map((l) => labelsFromPairs(l));
   const logger = createLogger({ level: 'warn', format: 'json' });
-  // Same memory settings as bin/vigie: run with --expose-gc --max-semi-space-size=4.
+  // Same memory settings as bin/vigie: run with --expose-gc --max-semi-space-size=2.
   const db = await Db.open({ dir: dir!, logger, clock: systemClock, ...(gc ? { releaseMemory: gc } : {}) });
   const refs = new Array<number>(labels.length).fill(0);
   const values = new Float64Array(perHost * 20);

@@ -1,6 +1,7 @@
 // Composition root: builds the parts and connects them. Nothing imports this file but
 // the CLI (lazily, so `vigie --help` loads no storage code).
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -15,6 +16,8 @@ import {
   createMetricsRegistry,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
+import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
+import { HostMonitor } from './host/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -54,6 +57,17 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [adminRoutes({ snapshot })],
   );
+  // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.
+  const host = config.host.enabled
+    ? new HostMonitor({
+        collectors: hostCollectors(hostOptionsFromConfig(config.host)),
+        appendable: db,
+        intervalMs: config.host.interval ?? config.global.scrape_interval,
+        targetLabels: [['instance', hostname()], ['job', 'node']],
+        clock: systemClock,
+        logger: log.child({ component: 'host' }),
+      })
+    : undefined;
   let address;
   try {
     address = await http.listen(opts.listen.host, opts.listen.port);
@@ -61,12 +75,14 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     await db.close();
     throw e;
   }
+  host?.start();
   ready = true;
   return {
     address,
     reload,
     closeables: [
       { name: 'http', close: () => http.close() },
+      { name: 'host', close: async () => host?.stop() },
       { name: 'storage', close: () => db.close() },
     ],
   };

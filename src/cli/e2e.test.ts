@@ -71,6 +71,41 @@ describe('vigie server (end to end)', () => {
     }
   });
 
+  it('monitors this host into its storage and keeps the data across a restart', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
+    const metric = async (port: number, name: string): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : NaN;
+    };
+    const run = async (): Promise<{ port: number; stop: () => Promise<number | null> }> => {
+      const port = await freePort();
+      const config = join(dir, 'vigie.yml');
+      await writeFile(config, 'host:\n  enabled: true\n  interval: 1s\n');
+      const child = spawn(process.execPath, ['--expose-gc', BIN, 'server', '--config', config, '--data-dir', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await waitReady(`http://127.0.0.1:${port}/-/ready`, Date.now() + 15_000);
+      return { port, stop: async () => (child.kill('SIGTERM'), exited) };
+    };
+    try {
+      const a = await run();
+      // Two collections at 1 s: the host's series are in the head, with node_exporter-sized cardinality.
+      const deadline = Date.now() + 20_000;
+      let appended = 0;
+      while (Date.now() < deadline && (appended = await metric(a.port, 'vigie_tsdb_head_samples_appended_total')) < 200) await new Promise((r) => setTimeout(r, 200));
+      const series = await metric(a.port, 'vigie_tsdb_head_series');
+      assert.ok(series >= 100, `host series in the head: ${series}`);
+      assert.ok(appended >= 200, `samples appended: ${appended}`);
+      assert.equal(await a.stop(), 0);
+      // After a restart the WAL brings them back before any new collection adds more.
+      const b = await run();
+      assert.ok((await metric(b.port, 'vigie_tsdb_head_series')) >= series, 'series replayed from the WAL');
+      assert.equal(await b.stop(), 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 on an invalid config, naming file:line:col', { timeout: 30_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigie-e2e-'));
     try {

@@ -130,9 +130,9 @@ export class Db implements Storage {
     return this.blocksRef.list;
   }
 
-  /** Runs maintenance now (head persistence, compaction, retention); for tests and tools. */
+  /** Runs maintenance now until nothing is left to do (head persistence, compaction, retention); for tests and tools. */
   compactNow(): Promise<void> {
-    return this.maintenance.runOnce(true);
+    return this.maintenance.drain();
   }
 
   /** Writes a consistent copy of the database to `dir` (blocks hard-linked, head persisted as a block). */

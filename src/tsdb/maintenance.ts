@@ -42,14 +42,14 @@ export class Maintenance {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.runOnce(false), this.opts.maintenanceInterval);
+    this.timer = setInterval(() => void this.runOnce(), this.opts.maintenanceInterval);
     this.timer.unref();
-    void this.runOnce(false);
+    void this.runOnce();
   }
 
   /** Called after each commit: schedules work when the head has grown past 1.5 block ranges. */
   poke(): void {
-    if (!this.queued && this.headCompactable()) void this.runOnce(false);
+    if (!this.queued && this.headCompactable()) void this.runOnce();
   }
 
   private headCompactable(): boolean {
@@ -58,15 +58,21 @@ export class Maintenance {
   }
 
   /** Queues one full cycle; resolves when it has run. Errors are logged and counted, never thrown. */
-  runOnce(force: boolean): Promise<void> {
-    if (this.stopped) return this.chain;
-    if (this.queued && !force) return this.chain;
+  runOnce(): Promise<void> {
+    if (this.stopped || this.queued) return this.chain;
     this.queued = true;
-    this.chain = this.chain.then(async () => {
+    return this.enqueue(async () => {
       this.queued = false;
+      await this.cycle();
+    });
+  }
+
+  /** Runs `task` after the work already queued; errors are logged and counted, never thrown. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
       if (this.stopped) return;
       try {
-        await this.cycle();
+        await task();
       } catch (err) {
         this.stats.compactionFailures++;
         this.opts.logger.error({ err }, 'storage maintenance failed; will retry');
@@ -87,7 +93,7 @@ export class Maintenance {
    * head compactable all along, still gets checkpoints, compaction and retention: when work
    * is left, another round is queued behind this one.
    */
-  private async cycle(): Promise<void> {
+  private async cycle(): Promise<boolean> {
     let persisted = 0;
     while (this.headCompactable() && !this.stopped && persisted < MAX_HEAD_RANGES_PER_CYCLE) {
       await this.persistHeadRange();
@@ -102,7 +108,20 @@ export class Maintenance {
     }
     const removed = await this.applyRetention();
     if (persisted > 0 || compacted > 0 || removed > 0) this.opts.releaseMemory?.();
-    if (this.headCompactable() && !this.stopped) void this.runOnce(false);
+    const more = !this.stopped && (this.headCompactable() || compacted === MAX_COMPACTIONS_PER_CYCLE);
+    if (more) void this.runOnce();
+    return more;
+  }
+
+  /** Runs rounds until no work is left (for tests and tools; the server relies on the timer). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 10_000 && !this.stopped; i++) {
+      let more = false;
+      await this.enqueue(async () => {
+        more = await this.cycle();
+      });
+      if (!more) return;
+    }
   }
 
   /** Writes the head's oldest block range to a block, then drops it from the head. */
