@@ -58,7 +58,10 @@ module.exports = {
     onlyImports('model', ['common']),
     onlyImports('storage', ['model', 'common']),
     onlyImports('tsdb', ['storage', 'model', 'common']),
-    onlyImports('config', ['common', 'model']),
+    onlyImports('config', ['common', 'model', 'relabel']),
+    onlyImports('relabel', ['common', 'model']),
+    onlyImports('textparse', ['common']),
+    onlyImports('collect', ['common', 'config', 'model']),
     {
       name: 'server-not-tsdb',
       comment: 'src/server reaches storage through src/storage interfaces, never src/tsdb; it never imports the CLI or the composition root.',

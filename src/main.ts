@@ -13,11 +13,15 @@ import {
   type StartServer,
   adminRoutes,
   createHttpServer,
+  remoteWriteRoute,
   createMetricsRegistry,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
 import { HostMonitor } from './host/index.js';
+import { createRemoteWrite } from './remote/index.js';
+import { ScrapeManager } from './scrape/index.js';
+import { teeAppendable, type Appendable } from './storage/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -38,11 +42,29 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     // bin/vigie starts Node with --expose-gc for this (see bench/README.md, memory).
     ...(typeof globalThis.gc === 'function' ? { releaseMemory: () => globalThis.gc?.() } : {}),
   });
+  // Remote write out: what storage acknowledged is queued on disk and sent on (reloaded with the config).
+  let remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
+  function newRemoteWrite(c: VigieConfig): ReturnType<typeof createRemoteWrite> {
+    return createRemoteWrite({
+      configs: c.remote_write,
+      externalLabels: c.global.external_labels,
+      dataDir: opts.dataDir,
+      logger: log.child({ component: 'remote_write' }),
+      userAgent: `Vigie/${opts.version}`,
+    });
+  }
+  const appendable: Appendable = teeAppendable(db, (samples) => remote?.enqueue(samples));
+  const scrape = new ScrapeManager({ appendable, clock: systemClock, logger: log.child({ component: 'scrape' }) });
+  await scrape.applyConfig(config.scrape_configs, config.global);
+
   let ready = false;
   const reload = async (): Promise<void> => {
     const loaded = await loadConfig(opts.configFile);
     for (const w of loaded.warnings) log.warn(w);
     config = loaded.config;
+    await scrape.applyConfig(config.scrape_configs, config.global);
+    await remote?.close();
+    remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
   };
 
   const registry = createMetricsRegistry(opts.version);
@@ -55,13 +77,13 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   };
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
-    [adminRoutes({ snapshot })],
+    [adminRoutes({ snapshot }), remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }) })],
   );
   // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.
   const host = config.host.enabled
     ? new HostMonitor({
         collectors: hostCollectors(hostOptionsFromConfig(config.host)),
-        appendable: db,
+        appendable,
         intervalMs: config.host.interval ?? config.global.scrape_interval,
         targetLabels: [['instance', hostname()], ['job', 'node']],
         clock: systemClock,
@@ -76,6 +98,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     throw e;
   }
   host?.start();
+  const stopping = new AbortController();
+  await scrape.start(stopping.signal);
   ready = true;
   return {
     address,
@@ -83,6 +107,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     closeables: [
       { name: 'http', close: () => http.close() },
       { name: 'host', close: async () => host?.stop() },
+      { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
+      { name: 'remote_write', close: async () => remote?.close() },
       { name: 'storage', close: () => db.close() },
     ],
   };

@@ -12,8 +12,16 @@ export {
 } from './load.js';
 export {
   type AuthConfig,
+  type AuthorizationConfig,
+  type BasicAuthConfig,
+  type FileSDConfig,
+  type ScrapeConfig,
+  type StaticConfig,
+  type TLSConfig,
   type GlobalConfig,
   type HostConfig,
+  type RemoteWriteConfig,
+  type RemoteWriteQueueConfig,
   type StorageConfig,
   UNIMPLEMENTED_SECTIONS,
   type VigieConfig,

@@ -78,7 +78,6 @@ describe('parseConfig', () => {
     assert.equal(config.scrape_configs.length, 1);
     assert.deepEqual(config.rule_files, ['rules/*.yml']);
     assert.deepEqual(warnings, [
-      'vigie.yml:21:1: section scrape_configs is accepted but not implemented yet',
       'vigie.yml:25:1: section rule_files is accepted but not implemented yet',
     ]);
   });

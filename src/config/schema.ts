@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseByteSize } from './size.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { relabelConfigSchema } from '../relabel/index.js';
 import type { VigieConfig } from './types.js';
 
 /** Short description of a YAML value for messages: `"fifteen"`, `12`, `a map`, `a list`. */
@@ -98,18 +99,182 @@ const storageSchema = z.strictObject({
   out_of_order_time_window: duration('10m', 0),
 });
 
+/** Names accepted in host.collectors; src/collect's tests check this equals its HOST_COLLECTOR_NAMES. */
+const HOST_COLLECTOR_NAMES = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netclass', 'netdev', 'stat', 'time', 'uname', 'users'] as const;
+
+/** A regexp string (JavaScript syntax, unanchored), checked to compile. */
+function regexpString(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .superRefine((s, ctx) => {
+      try {
+        new RegExp(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `invalid regular expression ${describeValue(s)}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    });
+}
+
+const hostSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  // Absent = global.scrape_interval; when present a positive duration.
+  interval: z
+    .unknown()
+    .optional()
+    .transform((v, ctx): number | undefined => {
+      if (v === undefined) return undefined;
+      if (typeof v === 'string') {
+        try {
+          const ms = parseDuration(v);
+          if (ms > 0) return ms;
+        } catch {
+          // reported below
+        }
+      }
+      ctx.addIssue({ code: 'custom', message: `expected a duration greater than 0 like 15s, got ${describeValue(v)}` });
+      return z.NEVER;
+    }),
+  collectors: z.array(z.enum(HOST_COLLECTOR_NAMES)).optional(),
+  filesystem: z
+    .strictObject({
+      mount_points_exclude: regexpString('^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)'),
+      fs_types_exclude: regexpString(
+        '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$',
+      ),
+    })
+    .prefault({}),
+});
+
+const optionalString = z.string().optional();
+const limit = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+
+const staticConfigSchema = z.strictObject({
+  targets: z
+    .array(z.string())
+    .default([])
+    .superRefine((ts, ctx) => {
+      for (const [i, t] of ts.entries()) {
+        if (t === '' || t.includes('/')) ctx.addIssue({ code: 'custom', path: [i], message: `${JSON.stringify(t)} is not a valid hostname (write host:port)` });
+      }
+    }),
+  labels: labelMap.default({}),
+});
+
+const scrapeConfigSchema = z
+  .strictObject({
+    job_name: z.string().min(1, 'job_name must not be empty'),
+    // 0 = not set: resolved from `global` in configSchema below.
+    scrape_interval: duration('15s', 0),
+    scrape_timeout: duration('10s', 0),
+    metrics_path: z.string().startsWith('/', 'metrics_path must start with /').default('/metrics'),
+    scheme: z.enum(['http', 'https']).default('http'),
+    params: z.record(z.string(), z.array(z.string())).default({}),
+    honor_labels: z.boolean().default(false),
+    honor_timestamps: z.boolean().default(true),
+    static_configs: z.array(staticConfigSchema).default([]),
+    file_sd_configs: z
+      .array(
+        z.strictObject({
+          files: z.array(z.string().regex(/\.(json|ya?ml)$/, 'file_sd files must end in .json, .yml or .yaml')).min(1),
+          refresh_interval: duration('5m', 300_000),
+        }),
+      )
+      .default([]),
+    relabel_configs: z.array(relabelConfigSchema).default([]),
+    metric_relabel_configs: z.array(relabelConfigSchema).default([]),
+    basic_auth: z
+      .strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString })
+      .refine((b) => b.password === undefined || b.password_file === undefined, 'at most one of basic_auth password & password_file must be configured')
+      .optional(),
+    authorization: z
+      .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
+      .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
+      .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead')
+      .optional(),
+    tls_config: z
+      .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
+      .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither')
+      .prefault({}),
+    sample_limit: limit,
+    label_limit: limit,
+    label_name_length_limit: limit,
+    label_value_length_limit: limit,
+    body_size_limit: byteSize('10MB', 0),
+  })
+  .refine((s) => s.basic_auth === undefined || s.authorization === undefined, 'at most one of basic_auth and authorization must be configured');
+
+const remoteWriteSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }),
+    name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'name may hold only letters, digits, _ . and -').optional(),
+    remote_timeout: duration('30s', 30_000),
+    headers: z.record(z.string(), z.string()).default({}),
+    basic_auth: z.strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString }).optional(),
+    authorization: z.strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString }).optional(),
+    bearer_token: optionalString,
+    bearer_token_file: optionalString,
+    tls_config: z
+      .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
+      .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither')
+      .prefault({}),
+    write_relabel_configs: z.array(relabelConfigSchema).default([]),
+    queue_config: z
+      .strictObject({
+        capacity: z.number().int().positive().default(10_000),
+        max_shards: z.number().int().positive().default(50),
+        min_shards: z.number().int().positive().default(1),
+        max_samples_per_send: z.number().int().positive().max(1_000_000).default(2_000),
+        batch_send_deadline: duration('5s', 5_000),
+        min_backoff: duration('30ms', 30),
+        max_backoff: duration('5s', 5_000),
+        retry_on_http_429: z.boolean().default(true),
+        max_bytes: byteSize('1GiB', 2 ** 30),
+      })
+      .prefault({}),
+    metadata_config: looseMap.default({}),
+  })
+  .refine((r) => [r.basic_auth, r.authorization, r.bearer_token ?? r.bearer_token_file].filter((x) => x !== undefined).length <= 1, 'at most one of basic_auth, authorization and bearer_token(_file) must be configured');
+
 /** The whole file. Strict everywhere except the sections owned by later work. */
-export const configSchema = z.strictObject({
+const fileSchema = z.strictObject({
   global: globalSchema.prefault({}),
   storage: storageSchema.prefault({}),
-  host: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  host: hostSchema.prefault({}),
   auth: z.strictObject({ anonymous: z.enum(['viewer', 'none']).default('none') }).prefault({}),
-  scrape_configs: z.array(looseMap).default([]),
+  scrape_configs: z.array(scrapeConfigSchema).default([]),
   rule_files: z.array(z.string()).default([]),
-  remote_write: z.array(looseMap).default([]),
+  remote_write: z
+    .array(remoteWriteSchema)
+    .default([])
+    .superRefine((rs, ctx) => {
+      const names = rs.map((r) => r.name).filter((n) => n !== undefined);
+      for (const [i, r] of rs.entries()) if (r.name !== undefined && names.indexOf(r.name) !== names.lastIndexOf(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate remote write name ${JSON.stringify(r.name)}` });
+    }),
   alerting: looseMap.default({}),
   probe_modules: looseMap.default({}),
   probes: z.array(looseMap).default([]),
+});
+
+/**
+ * The whole file, with cross-section rules: scrape interval/timeout default from
+ * `global` (a timeout left unset is capped at the job's interval, as Prometheus
+ * does), timeout ≤ interval, unique job names.
+ */
+export const configSchema = fileSchema.transform((c, ctx) => {
+  const seen = new Set<string>();
+  const scrape_configs = c.scrape_configs.map((s, i) => {
+    if (seen.has(s.job_name)) ctx.addIssue({ code: 'custom', path: ['scrape_configs', i, 'job_name'], message: `found multiple scrape configs with job name ${JSON.stringify(s.job_name)}` });
+    seen.add(s.job_name);
+    const scrape_interval = s.scrape_interval === 0 ? c.global.scrape_interval : s.scrape_interval;
+    let scrape_timeout = s.scrape_timeout;
+    if (scrape_timeout === 0) scrape_timeout = Math.min(c.global.scrape_timeout, scrape_interval);
+    else if (scrape_timeout > scrape_interval) {
+      ctx.addIssue({ code: 'custom', path: ['scrape_configs', i, 'scrape_timeout'], message: `${formatDuration(scrape_timeout)} must not be greater than scrape_interval (${formatDuration(scrape_interval)})` });
+    }
+    return { ...s, scrape_interval, scrape_timeout };
+  });
+  return { ...c, scrape_configs };
 });
 
 // Compile-time check that the schema produces exactly what the rest of Vigie reads.

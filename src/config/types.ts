@@ -1,3 +1,5 @@
+import type { RelabelConfig } from '../relabel/index.js';
+
 /**
  * The validated configuration. Durations are whole milliseconds, sizes whole bytes.
  * Everything is filled in: a section or key missing from the file gets its default.
@@ -7,10 +9,11 @@ export interface VigieConfig {
   readonly storage: StorageConfig;
   readonly host: HostConfig;
   readonly auth: AuthConfig;
-  /** Accepted with loose validation; not implemented yet (the loader warns). */
-  readonly scrape_configs: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus' scrape_configs; job names are unique. */
+  readonly scrape_configs: readonly ScrapeConfig[];
   readonly rule_files: readonly string[];
-  readonly remote_write: readonly Readonly<Record<string, unknown>>[];
+  /** Prometheus' remote_write; names are unique when given. */
+  readonly remote_write: readonly RemoteWriteConfig[];
   readonly alerting: Readonly<Record<string, unknown>>;
   readonly probe_modules: Readonly<Record<string, unknown>>;
   readonly probes: readonly Readonly<Record<string, unknown>>[];
@@ -47,6 +50,16 @@ export interface StorageConfig {
 export interface HostConfig {
   /** Collect this machine's metrics (the node_exporter part); default true. */
   readonly enabled: boolean;
+  /** ms between host collections; undefined (the default) means global.scrape_interval. */
+  readonly interval?: number | undefined;
+  /** Allow-list of host collector names (cpu, meminfo, filesystem...); undefined = all. */
+  readonly collectors?: readonly string[] | undefined;
+  readonly filesystem: {
+    /** Regexp of mount points to skip; default node_exporter's `^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)`. */
+    readonly mount_points_exclude: string;
+    /** Regexp of filesystem types to skip; default node_exporter's list of pseudo filesystems. */
+    readonly fs_types_exclude: string;
+  };
 }
 
 export interface AuthConfig {
@@ -54,5 +67,112 @@ export interface AuthConfig {
   readonly anonymous: 'viewer' | 'none';
 }
 
+/**
+ * One `scrape_configs` entry, in Prometheus' shape. Durations in ms, sizes in bytes;
+ * limits are 0 for "no limit". Interval and timeout are resolved against `global`
+ * (timeout never above the interval).
+ */
+export interface ScrapeConfig {
+  readonly job_name: string;
+  readonly scrape_interval: number;
+  readonly scrape_timeout: number;
+  /** Default '/metrics'. */
+  readonly metrics_path: string;
+  readonly scheme: 'http' | 'https';
+  /** URL query parameters; each may repeat. */
+  readonly params: Readonly<Record<string, readonly string[]>>;
+  readonly honor_labels: boolean;
+  /** Default true. */
+  readonly honor_timestamps: boolean;
+  readonly static_configs: readonly StaticConfig[];
+  readonly file_sd_configs: readonly FileSDConfig[];
+  readonly relabel_configs: readonly RelabelConfig[];
+  readonly metric_relabel_configs: readonly RelabelConfig[];
+  readonly basic_auth?: BasicAuthConfig | undefined;
+  readonly authorization?: AuthorizationConfig | undefined;
+  readonly tls_config: TLSConfig;
+  readonly sample_limit: number;
+  readonly label_limit: number;
+  readonly label_name_length_limit: number;
+  readonly label_value_length_limit: number;
+  readonly body_size_limit: number;
+}
+
+/** A target group: `host:port` addresses and labels shared by them. */
+export interface StaticConfig {
+  readonly targets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface FileSDConfig {
+  /** Paths ending in .json, .yml or .yaml; the last path element may hold a glob (`*`, `?`, `[...]`). */
+  readonly files: readonly string[];
+  /** ms; default 5m. Files are also watched for changes. */
+  readonly refresh_interval: number;
+}
+
+export interface BasicAuthConfig {
+  readonly username: string;
+  readonly password?: string | undefined;
+  readonly password_file?: string | undefined;
+}
+
+export interface AuthorizationConfig {
+  /** Default 'Bearer'. */
+  readonly type: string;
+  readonly credentials?: string | undefined;
+  readonly credentials_file?: string | undefined;
+}
+
+export interface TLSConfig {
+  readonly ca_file?: string | undefined;
+  readonly cert_file?: string | undefined;
+  readonly key_file?: string | undefined;
+  readonly server_name?: string | undefined;
+  readonly insecure_skip_verify: boolean;
+}
+
+/**
+ * One `remote_write` entry, in Prometheus' shape. Durations in ms. At most one of
+ * basic_auth, authorization and bearer_token(_file) (the deprecated form of authorization).
+ */
+export interface RemoteWriteConfig {
+  /** http:// or https:// endpoint. */
+  readonly url: string;
+  /** Names the queue (its directory and logs); default: a hash of the url. */
+  readonly name?: string | undefined;
+  /** ms per request; default 30s. */
+  readonly remote_timeout: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly basic_auth?: BasicAuthConfig | undefined;
+  readonly authorization?: AuthorizationConfig | undefined;
+  readonly bearer_token?: string | undefined;
+  readonly bearer_token_file?: string | undefined;
+  readonly tls_config: TLSConfig;
+  readonly write_relabel_configs: readonly RelabelConfig[];
+  readonly queue_config: RemoteWriteQueueConfig;
+  /** Accepted for compatibility; metadata is not sent. */
+  readonly metadata_config: Readonly<Record<string, unknown>>;
+}
+
+export interface RemoteWriteQueueConfig {
+  /** Samples buffered in memory before a batch is cut regardless of size/deadline; default 10000. */
+  readonly capacity: number;
+  /** Accepted for compatibility: Vigie sends one request at a time per remote, in order. Default 50. */
+  readonly max_shards: number;
+  readonly min_shards: number;
+  /** Samples per request; default 2000. */
+  readonly max_samples_per_send: number;
+  /** ms a partial batch waits before it is sent; default 5s. */
+  readonly batch_send_deadline: number;
+  /** ms; first retry delay, doubled each retry up to max_backoff; defaults 30ms and 5s. */
+  readonly min_backoff: number;
+  readonly max_backoff: number;
+  /** Retry on 429 like a 5xx (default true); when false a 429 drops the batch. */
+  readonly retry_on_http_429: boolean;
+  /** Vigie's own: bytes the on-disk queue may hold; oldest batches are dropped beyond. Default 1GiB. */
+  readonly max_bytes: number;
+}
+
 /** Sections accepted today but not acted on; the loader warns when one is present. */
-export const UNIMPLEMENTED_SECTIONS = ['scrape_configs', 'rule_files', 'remote_write', 'alerting', 'probe_modules', 'probes'] as const;
+export const UNIMPLEMENTED_SECTIONS = ['rule_files', 'alerting', 'probe_modules', 'probes'] as const;

@@ -8,3 +8,4 @@ export { registerHomeRoute } from './home-route.js';
 export { registerOpsRoutes } from './ops-routes.js';
 export { registerMetricsRoute } from './metrics.js';
 export { type TsdbAdmin, adminRoutes } from './admin-routes.js';
+export { type RemoteWriteRouteDeps, remoteWriteRoute } from './remote-write-route.js';

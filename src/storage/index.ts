@@ -13,3 +13,4 @@ export type {
 } from './interface.js';
 export { SampleRejectedError } from './interface.js';
 export { ArraySeriesSet, ErrorSeriesSet, collectSamples, emptySeriesSet, sortSeries } from './series-set.js';
+export { type TeeSample, teeAppendable } from './tee.js';

@@ -1,0 +1,96 @@
+// Scraper cost: Vigie (ScrapeManager + its TSDB) vs Prometheus scraping the same synthetic
+// node_exporter fleet (../shared/bench/scrape-targets.mjs: N targets × 507 series).
+// Usage: node dist/bench/scrape-bench.js [--hosts 1000] [--interval 15s] [--warmup 30] [--seconds 120]
+// Reports CPU share (CPU seconds / wall seconds over the window after warm-up) and RSS at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadConfig } from '../src/config/index.js';
+import { Db } from '../src/tsdb/index.js';
+import { createLogger, systemClock } from '../src/common/index.js';
+import { ScrapeManager } from '../src/scrape/index.js';
+import { cpuSeconds, rssBytes } from './proc-stats.js';
+
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? def) : def;
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Child mode: scrape the config into a Vigie TSDB until SIGTERM. */
+async function child(configFile: string, dir: string): Promise<void> {
+  const logger = createLogger({ level: 'warn', format: 'json' });
+  const db = await Db.open({ dir, logger, clock: systemClock });
+  const { config } = await loadConfig(configFile);
+  const mgr = new ScrapeManager({ appendable: db, logger });
+  const ac = new AbortController();
+  await mgr.applyConfig(config.scrape_configs, config.global);
+  await mgr.start(ac.signal);
+  await new Promise<void>((r) => process.once('SIGTERM', () => r()));
+  const up = mgr.targets().filter((t) => t.health === 'up').length;
+  process.stderr.write(`vigie child: ${up}/${mgr.targets().length} targets up\n`);
+  ac.abort();
+  await mgr.stop();
+  await db.close();
+}
+
+async function measure(name: string, proc: ChildProcess, warmupS: number, seconds: number): Promise<{ name: string; cpuShare: number; rssMB: number }> {
+  await sleep(warmupS * 1000);
+  const pid = proc.pid!;
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const cpu = cpuSeconds(pid) - c0;
+  const wall = (performance.now() - t0) / 1000;
+  const rss = rssBytes(pid);
+  return { name, cpuShare: cpu / wall, rssMB: rss / 2 ** 20 };
+}
+
+async function stopProc(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  const done = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await Promise.race([done, sleep(30_000)]);
+  if (p.exitCode === null) p.kill('SIGKILL');
+}
+
+async function main(): Promise<void> {
+  const hosts = arg('hosts', '1000');
+  const interval = arg('interval', '15s');
+  const warmup = Number(arg('warmup', '30'));
+  const seconds = Number(arg('seconds', '120'));
+  const port = arg('port', '19500');
+  const work = await mkdtemp(join(tmpdir(), 'vigie-scrape-bench-'));
+  const cfgFile = join(work, 'scrape.yml');
+  const shared = resolve('../shared/bench');
+  const targets = spawn(process.execPath, [join(shared, 'scrape-targets.mjs'), '--template', join(shared, 'node-template.prom'), '--port', port, '--hosts', hosts, '--out', cfgFile, '--interval', interval], { stdio: 'inherit' });
+  const results: { name: string; cpuShare: number; rssMB: number }[] = [];
+  try {
+    await sleep(1500);
+    const vigie = spawn(process.execPath, [process.argv[1]!, '--child', cfgFile, join(work, 'vigie')], { stdio: 'inherit' });
+    results.push(await measure('vigie', vigie, warmup, seconds));
+    await stopProc(vigie);
+    if (spawnSync('sh', ['-c', 'command -v prometheus']).status === 0) {
+      await mkdir(join(work, 'prom'));
+      const prom = spawn('prometheus', [`--config.file=${cfgFile}`, `--storage.tsdb.path=${join(work, 'prom')}`, '--web.listen-address=127.0.0.1:19091', '--log.level=warn'], { stdio: 'inherit' });
+      results.push(await measure('prometheus', prom, warmup, seconds));
+      await stopProc(prom);
+    } else {
+      console.warn('prometheus not installed: no reference measured');
+    }
+  } finally {
+    await stopProc(targets);
+    await rm(work, { recursive: true, force: true });
+  }
+  console.log(`scrape: ${hosts} targets × 507 series every ${interval}; window ${seconds}s after ${warmup}s warm-up`);
+  for (const r of results) console.log(`${r.name.padEnd(11)} CPU ${(r.cpuShare * 100).toFixed(1).padStart(6)}%  RSS ${r.rssMB.toFixed(0).padStart(6)} MB`);
+  const [v, p] = results;
+  if (v !== undefined && p !== undefined) console.log(`ratio vigie/prometheus: CPU ${(v.cpuShare / p.cpuShare).toFixed(2)}×, RSS ${(v.rssMB / p.rssMB).toFixed(2)}×`);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile('bench/results/scrape-bench.json', JSON.stringify({ hosts: Number(hosts), interval, warmup, seconds, results }, null, 2) + '\n');
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4]!);
+else await main();

@@ -1,0 +1,7 @@
+export { FileDiscovery, globToRegExp } from './file-sd.js';
+export { ScrapeClient, ScrapeError } from './http.js';
+export { ScrapeLoop } from './loop.js';
+export { type DroppedTargetInfo, ScrapeManager, defaultParser, type ScrapeManagerOptions, type TargetInfo } from './manager.js';
+export { type ExpositionParserLike, type ParserFactory } from './parser.js';
+export { ScrapePool } from './pool.js';
+export { Target, type TargetGroup, type TargetHealth, fnv1a32, populateTargets } from './target.js';

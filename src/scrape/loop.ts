@@ -1,0 +1,299 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { labelsFromPairs, labelsKey, staleNaN, type Labels } from '../model/index.js';
+import { SampleRejectedError, type Appendable, type Appender, type SeriesRef } from '../storage/index.js';
+import type { Clock, Logger } from '../common/index.js';
+import type { ScrapeConfig } from '../config/index.js';
+import { relabel } from '../relabel/index.js';
+import { ScrapeError, type ScrapeClient } from './http.js';
+import type { ParserFactory } from './parser.js';
+import type { Target } from './target.js';
+
+/** What a scrape loop needs from outside. */
+export interface LoopDeps {
+  readonly appendable: Appendable;
+  readonly parse: ParserFactory;
+  readonly acceptHeader: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Mixed into every target's scrape phase (Prometheus' offset seed). */
+  readonly offsetSeed: number;
+}
+
+/** A cached series: its storage ref and final labels, or 'dropped' by metric relabeling. */
+interface Entry {
+  ref: SeriesRef;
+  readonly labels: Labels | undefined; // undefined = dropped
+  readonly key: string;
+  lastIter: number;
+}
+
+interface AppendResult {
+  total: number;
+  added: number;
+  seriesAdded: number;
+  seen: Entry[];
+}
+
+const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
+/** Entries not seen for this many scrapes leave the cache. */
+const CACHE_KEEP_ITERS = 10;
+
+/**
+ * Scrapes one target every interval and appends each scrape in one Appender batch:
+ * the samples (target labels added, honor_labels / honor_timestamps applied, metric
+ * relabeling applied once per new series thanks to the cache), staleness markers for
+ * series gone since the previous scrape, then the report series (`up`, ...).
+ */
+export class ScrapeLoop {
+  private cache = new Map<string, Entry>();
+  private prev: Entry[] = [];
+  private iter = 0;
+  private readonly reportRefs: SeriesRef[] = [0, 0, 0, 0, 0];
+  private readonly reportLabels: Labels[];
+  private running: Promise<void> | undefined;
+  private ctl: AbortController | undefined;
+  private lastTs = 0;
+
+  constructor(
+    readonly target: Target,
+    private cfg: ScrapeConfig,
+    private client: ScrapeClient,
+    private readonly deps: LoopDeps,
+  ) {
+    this.reportLabels = REPORT_NAMES.map((n) => labelsFromPairs([...target.labels.map((l): [string, string] => [l.name, l.value]), ['__name__', n]]));
+  }
+
+  /** Swaps in a new job config (same target); the series cache is dropped when `resetCache`. */
+  update(cfg: ScrapeConfig, client: ScrapeClient, resetCache: boolean): void {
+    this.cfg = cfg;
+    this.client = client;
+    if (resetCache) this.cache = new Map();
+  }
+
+  /** Starts scraping on the target's phase until `stop` or `signal` aborts. */
+  start(signal: AbortSignal): void {
+    if (this.running !== undefined) return;
+    const ctl = new AbortController();
+    this.ctl = ctl;
+    const sig = AbortSignal.any([signal, ctl.signal]);
+    this.running = this.run(sig).catch((err: unknown) => this.deps.logger.error({ err, target: this.target.url }, 'scrape loop failed'));
+  }
+
+  /**
+   * Stops the loop and waits for a scrape in flight. With `markStale` (the target went
+   * away, not a shutdown), every series of the last scrape and the report series get a
+   * staleness marker.
+   */
+  async stop(markStale: boolean): Promise<void> {
+    this.ctl?.abort();
+    await this.running;
+    this.running = undefined;
+    if (!markStale || this.iter === 0) return;
+    const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
+    const app = this.deps.appendable.appender();
+    const stale = staleNaN();
+    for (const e of this.prev) if (e.labels !== undefined) this.safeAppend(app, e, e.labels, t, stale);
+    for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
+    this.prev = [];
+    await app.commit();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const first = this.target.offset(this.deps.clock.now(), this.deps.offsetSeed);
+    if (!(await pause(first, signal))) return;
+    let next = this.deps.clock.now();
+    while (!signal.aborted) {
+      await this.scrapeAndReport(signal);
+      const iv = this.target.interval;
+      next += iv;
+      const now = this.deps.clock.now();
+      if (next < now) next += Math.ceil((now - next) / iv) * iv; // skipped scrapes (long pause, slow host)
+      if (!(await pause(next - now, signal))) return;
+    }
+  }
+
+  /** One scrape, appended and committed. Resolves without writing if `signal` aborts mid-way. */
+  async scrapeAndReport(signal: AbortSignal): Promise<void> {
+    const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
+    const t0 = performance.now();
+    const timeout = this.target.timeout;
+    let text = '';
+    let contentType: string | undefined;
+    let err: Error | undefined;
+    try {
+      ({ text, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, AbortSignal.any([signal, AbortSignal.timeout(timeout)])));
+    } catch (e) {
+      err = e instanceof Error ? e : new ScrapeError(String(e));
+    }
+    if (signal.aborted) return;
+    const duration = (performance.now() - t0) / 1000;
+    this.iter++;
+    let app = this.deps.appendable.appender();
+    let res: AppendResult;
+    let counts: AppendResult | undefined;
+    try {
+      res = this.append(app, err === undefined ? text : '', contentType, t);
+      if (this.cfg.sample_limit > 0 && res.added > this.cfg.sample_limit) {
+        counts = res;
+        throw new ScrapeError(`sample limit exceeded: ${res.added} samples after metric relabeling, sample_limit is ${this.cfg.sample_limit}`);
+      }
+    } catch (e) {
+      // A failed append is an empty scrape: roll back, then mark the previous series stale.
+      app.rollback();
+      err = e instanceof Error ? e : new ScrapeError(String(e));
+      app = this.deps.appendable.appender();
+      this.iter++;
+      const empty = this.append(app, '', undefined, t);
+      res = counts ?? empty;
+      res.seen = empty.seen;
+    }
+    this.staleness(app, res.seen, t);
+    const up = err === undefined ? 1 : 0;
+    const values = [up, duration, res.total, res.added, res.seriesAdded];
+    for (let i = 0; i < values.length; i++) this.safeAppendReport(app, i, t, values[i]!);
+    try {
+      await app.commit();
+    } catch (e) {
+      err ??= e instanceof Error ? e : new ScrapeError(String(e));
+    }
+    this.lastTs = t;
+    const tg = this.target;
+    tg.lastScrape = t;
+    tg.lastScrapeDuration = duration;
+    tg.lastError = err === undefined ? '' : err.message;
+    tg.health = err === undefined ? 'up' : 'down';
+    if (err !== undefined) this.deps.logger.debug({ target: tg.url, err: err.message }, 'scrape failed');
+    if (up === 1 && this.iter % CACHE_KEEP_ITERS === 0) this.gcCache();
+  }
+
+  /** Appends the samples of one response; throws on a parse error or a label limit. */
+  private append(app: Appender, text: string, contentType: string | undefined, t: number): AppendResult {
+    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen: [] };
+    if (text === '') return res;
+    const cfg = this.cfg;
+    const honorTs = cfg.honor_timestamps;
+    const limit = cfg.sample_limit;
+    const p = this.deps.parse(text, contentType);
+    for (let kind = p.next(); kind !== undefined; kind = p.next()) {
+      if (kind !== 'series') continue;
+      res.total++;
+      const st = p.seriesText();
+      let e = this.cache.get(st);
+      if (e === undefined) {
+        const labels = this.buildLabels(p.metricName(), p.labelPairs());
+        e = { ref: 0, labels, key: labels === undefined ? '' : labelsKey(labels), lastIter: 0 };
+        this.cache.set(st, e);
+        if (labels !== undefined) res.seriesAdded++;
+      }
+      e.lastIter = this.iter;
+      if (e.labels === undefined) continue;
+      res.added++;
+      if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
+      const ts = honorTs ? p.timestamp() : undefined;
+      this.safeAppend(app, e, e.labels, ts ?? t, p.value());
+      if (ts === undefined) res.seen.push(e);
+    }
+    return res;
+  }
+
+  /** Labels of a new series: target labels merged per honor_labels, then metric_relabel_configs. */
+  private buildLabels(name: string, pairs: [string, string][]): Labels | undefined {
+    const m = new Map<string, string>();
+    for (const [k, v] of pairs) {
+      if (m.has(k)) throw new ScrapeError(`label name ${JSON.stringify(k)} is not unique in series ${name}`);
+      if (v !== '') m.set(k, v);
+    }
+    m.set('__name__', name);
+    const conflicts: [string, string][] = [];
+    for (const l of this.target.labels) {
+      const have = m.get(l.name);
+      if (this.cfg.honor_labels) {
+        if (have === undefined) m.set(l.name, l.value);
+        continue;
+      }
+      if (have !== undefined) conflicts.push([l.name, have]);
+      m.set(l.name, l.value);
+    }
+    // Prometheus' resolveConflictingExposedLabels: shortest names first, exported_ repeated until free.
+    conflicts.sort((a, b) => a[0].length - b[0].length);
+    for (const [n, v] of conflicts) {
+      let nn = n;
+      for (;;) {
+        nn = 'exported_' + nn;
+        if (!m.has(nn)) {
+          m.set(nn, v);
+          break;
+        }
+      }
+    }
+    const labels = relabel(labelsFromPairs(m), this.cfg.metric_relabel_configs);
+    if (labels === undefined) return undefined;
+    this.checkLimits(name, labels);
+    return labels;
+  }
+
+  private checkLimits(name: string, labels: Labels): void {
+    const c = this.cfg;
+    if (c.label_limit > 0 && labels.length > c.label_limit) {
+      throw new ScrapeError(`label_limit exceeded (metric: ${name.slice(0, 50)}, number of labels: ${labels.length}, limit: ${c.label_limit})`);
+    }
+    for (const l of labels) {
+      if (c.label_name_length_limit > 0 && l.name.length > c.label_name_length_limit) {
+        throw new ScrapeError(`label_name_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${l.name.slice(0, 50)}, length: ${l.name.length}, limit: ${c.label_name_length_limit})`);
+      }
+      if (c.label_value_length_limit > 0 && l.value.length > c.label_value_length_limit) {
+        throw new ScrapeError(`label_value_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${l.name.slice(0, 50)}, value: ${JSON.stringify(l.value.slice(0, 50))}, length: ${l.value.length}, limit: ${c.label_value_length_limit})`);
+      }
+    }
+  }
+
+  /** Staleness markers for series of the previous scrape missing from this one. */
+  private staleness(app: Appender, seen: Entry[], t: number): void {
+    let seenKeys: Set<string> | undefined;
+    const stale = staleNaN();
+    for (const e of this.prev) {
+      if (e.lastIter === this.iter || e.labels === undefined) continue;
+      // Another cache entry (other text, same labels after relabeling) may still be present.
+      seenKeys ??= new Set(seen.map((s) => s.key));
+      if (seenKeys.has(e.key)) continue;
+      this.safeAppend(app, e, e.labels, t, stale);
+    }
+    this.prev = seen;
+  }
+
+  private safeAppend(app: Appender, e: Entry, labels: Labels, t: number, v: number): void {
+    try {
+      e.ref = app.append(e.ref, labels, t, v);
+    } catch (err) {
+      if (!(err instanceof SampleRejectedError)) throw err;
+    }
+  }
+
+  private safeAppendReport(app: Appender, i: number, t: number, v: number): void {
+    try {
+      this.reportRefs[i] = app.append(this.reportRefs[i]!, this.reportLabels[i]!, t, v);
+    } catch (err) {
+      if (!(err instanceof SampleRejectedError)) throw err;
+    }
+  }
+
+  private gcCache(): void {
+    for (const [k, e] of this.cache) if (this.iter - e.lastIter > CACHE_KEEP_ITERS) this.cache.delete(k);
+  }
+
+  /** Number of cached series texts (for tests and metrics). */
+  cacheSize(): number {
+    return this.cache.size;
+  }
+}
+
+/** Sleeps `ms`; false if `signal` aborted. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await sleep(Math.max(0, ms), undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
