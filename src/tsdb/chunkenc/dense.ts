@@ -65,7 +65,9 @@ export class DenseEncoder {
         chunkSize: Math.max(MIN_ZLIB_CHUNK, payload.length),
         params: {
           [zc.BROTLI_PARAM_QUALITY]: opts?.level ?? 6,
-          [zc.BROTLI_PARAM_LGWIN]: 22,
+          // A window just larger than the payload: same output, and the encoder's native state
+          // (sized by the window) stays small instead of 4 MiB per call.
+          [zc.BROTLI_PARAM_LGWIN]: Math.min(22, Math.max(10, Math.ceil(Math.log2(payload.length + 16)))),
           [zc.BROTLI_PARAM_SIZE_HINT]: payload.length,
         },
       });
