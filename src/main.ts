@@ -12,7 +12,12 @@ import {
   type ServerOptions,
   type StartServer,
   adminRoutes,
+  countingAppendable,
   createHttpServer,
+  exportRoute,
+  federateRoute,
+  registerSelfMetrics,
+  remoteWriteReceiverMetrics,
   remoteWriteRoute,
   createMetricsRegistry,
 } from './server/index.js';
@@ -54,7 +59,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     });
   }
   const appendable: Appendable = teeAppendable(db, (samples) => remote?.enqueue(samples));
-  const scrape = new ScrapeManager({ appendable, clock: systemClock, logger: log.child({ component: 'scrape' }) });
+  const registry = createMetricsRegistry(opts.version);
+  const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
   await scrape.applyConfig(config.scrape_configs, config.global);
 
   let ready = false;
@@ -67,7 +73,6 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
   };
 
-  const registry = createMetricsRegistry(opts.version);
   registerStorageMetrics(registry, () => db.stats());
   const snapshot = async (): Promise<string> => {
     const name = `${new Date(systemClock.now()).toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(8).toString('hex')}`;
@@ -77,7 +82,12 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   };
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
-    [adminRoutes({ snapshot }), remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }) })],
+    [
+      adminRoutes({ snapshot }),
+      remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
+      exportRoute({ queryable: db, now: () => systemClock.now() }),
+      federateRoute({ queryable: db, now: () => systemClock.now() }),
+    ],
   );
   // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.
   const host = config.host.enabled
@@ -90,6 +100,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
         logger: log.child({ component: 'host' }),
       })
     : undefined;
+  registerSelfMetrics(registry, { scrapeTargets: () => scrape.targets(), remoteWrite: () => remote?.stats() ?? [], host: () => host?.stats() });
   let address;
   try {
     address = await http.listen(opts.listen.host, opts.listen.port);

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { VigieError } from '../common/index.js';
+import { EXPORT_FORMATS, type ExportFormat, TimeParseError, parseTime } from '../exchange/index.js';
 import { type ListenAddress, ListenAddressError, parseListenAddress } from '../server/index.js';
 
 /** Wrong command line: print the message and a hint to run --help, exit 2. */
@@ -21,11 +22,36 @@ export interface ServerFlags {
   readonly logFormat: LogFormat;
 }
 
+/** Flags of `vigie export`, with defaults applied. Times in ms. */
+export interface ExportFlags {
+  /** Each --match, as given (parsed by the command, which reports bad ones). */
+  readonly match: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  readonly format: ExportFormat;
+  /** --out DIR; undefined writes to stdout. */
+  readonly outDir: string | undefined;
+  readonly split: 'day' | 'week' | undefined;
+  readonly dataDir: string;
+}
+
+/** Flags of `vigie import`. */
+export interface ImportFlags {
+  /** The file to read; '-' reads stdin. */
+  readonly file: string;
+  readonly format: 'auto' | 'openmetrics' | 'prometheus';
+  readonly dataDir: string;
+}
+
+export type HelpTopic = 'server' | 'check' | 'export' | 'import';
+
 export type Command =
-  | { readonly kind: 'help'; readonly topic?: 'server' | 'check' }
+  | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
   | { readonly kind: 'server'; readonly flags: ServerFlags }
-  | { readonly kind: 'check-config'; readonly files: readonly string[] };
+  | { readonly kind: 'check-config'; readonly files: readonly string[] }
+  | { readonly kind: 'export'; readonly flags: ExportFlags }
+  | { readonly kind: 'import'; readonly flags: ImportFlags };
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_LISTEN = '127.0.0.1:9400';
@@ -38,13 +64,15 @@ alerting and a web UI.
 Commands:
   server                 Run the monitoring server
   check config FILE...   Validate configuration files and exit
+  export --match SEL ... Write stored samples as JSON lines, CSV or OpenMetrics
+  import FILE            Backfill samples from OpenMetrics / Prometheus text with timestamps
   help [COMMAND]         Show help
 
 Flags:
   -h, --help             Show help
   -V, --version          Print the version and exit
 
-Run 'vigie help server' for the server's flags.
+Run 'vigie help server' (or export, import) for a command's flags.
 `;
 
 export const SERVER_USAGE = `Usage: vigie server [flags]
@@ -64,6 +92,42 @@ export const CHECK_USAGE = `Usage: vigie check config FILE...
 
 Validates each configuration file; prints problems as file:line:col: key: message.
 Exit code 0 when all are valid, 1 otherwise.
+`;
+
+export const EXPORT_USAGE = `Usage: vigie export --match SELECTOR [--match ...] --from TIME [flags]
+
+Writes the raw samples of the matching series, read from the data directory. The server must
+not be running on it (it holds a lock); use GET /api/v1/export on the server instead.
+
+Flags:
+  --match SELECTOR       Series selector, e.g. 'up' or '{job="node",instance=~"web.*"}' (repeatable)
+  --from TIME            Start, inclusive: RFC 3339 (2024-01-15T00:00:00Z), a date (2024-01-15, UTC) or unix seconds
+  --to TIME              End, inclusive (default: now)
+  --format FORMAT        json (JSON lines, default) | csv | openmetrics
+  --out DIR              Write files into DIR (created) instead of stdout
+  --split day|week       One file per UTC day / ISO week (Monday); needs --out
+  --data-dir DIR         Data directory (default: ${DEFAULT_DATA_DIR})
+
+Formats:
+  json         {"metric":{"__name__":"up","job":"x"},"values":[1,0],"timestamps":[1700000000000,...]} per line
+  csv          header series,timestamp_ms,time,value; one row per sample,
+               series as up{job="x"} (quoted per RFC 4180), time in RFC 3339 UTC
+  openmetrics  '# TYPE name unknown', 'name{...} value unix_seconds' lines, '# EOF' (re-importable)
+
+Files: export.<ext> without --split; <YYYY-MM-DD>.<ext> per day; week-<YYYY-MM-DD>.<ext> per week
+(named by its Monday); ext is jsonl, csv or om.txt. Periods without samples get no file.
+`;
+
+export const IMPORT_USAGE = `Usage: vigie import FILE [flags]
+
+Backfills samples from an OpenMetrics or Prometheus text file where every sample has a
+timestamp (seconds in OpenMetrics, milliseconds in the Prometheus text format), in any order.
+Samples older than the database's head are written as new blocks; newer ones are appended.
+The server must not be running on the data directory. FILE '-' reads stdin.
+
+Flags:
+  --format FORMAT        auto (default: OpenMetrics when the file ends with '# EOF') | openmetrics | prometheus
+  --data-dir DIR         Data directory (default: ${DEFAULT_DATA_DIR})
 `;
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, allowPositionals: boolean) {
@@ -96,7 +160,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case 'help': {
       const topic = rest[0];
       if (topic === undefined) return { kind: 'help' };
-      if (topic === 'server' || topic === 'check') return { kind: 'help', topic };
+      if (topic === 'server' || topic === 'check' || topic === 'export' || topic === 'import') return { kind: 'help', topic };
       throw new UsageError(`unknown help topic ${JSON.stringify(topic)}`);
     }
     case 'version':
@@ -105,6 +169,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return parseServer(rest);
     case 'check':
       return parseCheck(rest);
+    case 'export':
+      return parseExport(rest);
+    case 'import':
+      return parseImport(rest);
     default:
       if (first.startsWith('-')) throw new UsageError(`unknown flag ${JSON.stringify(first)} (flags go after the command)`);
       throw new UsageError(`unknown command ${JSON.stringify(first)}`);
@@ -156,4 +224,63 @@ function parseCheck(args: readonly string[]): Command {
   if (what !== 'config') throw new UsageError(what === undefined ? "'check' needs a subject: vigie check config FILE..." : `cannot check ${JSON.stringify(what)}; only 'config'`);
   if (files.length === 0) throw new UsageError('vigie check config: no file given');
   return { kind: 'check-config', files };
+}
+
+function nonEmpty(name: string, v: string | undefined): string | undefined {
+  if (v === '') throw new UsageError(`--${name} must not be empty`);
+  return v;
+}
+
+function timeFlag(name: string, v: string | undefined, fallback: () => number): number {
+  if (v === undefined) return fallback();
+  try {
+    return parseTime(v);
+  } catch (err) {
+    if (err instanceof TimeParseError) throw new UsageError(`--${name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+function parseExport(args: readonly string[]): Command {
+  const { values } = parse(
+    args,
+    {
+      match: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      split: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (values.help === true) return { kind: 'help', topic: 'export' };
+  const match = values.match ?? [];
+  if (match.length === 0) throw new UsageError('vigie export: --match SELECTOR is required (e.g. --match \'{job="node"}\')');
+  const fromText = nonEmpty('from', values.from);
+  if (fromText === undefined) throw new UsageError('vigie export: --from TIME is required (RFC 3339, a date or unix seconds)');
+  const from = timeFlag('from', fromText, () => 0);
+  const to = timeFlag('to', nonEmpty('to', values.to), () => Date.now());
+  if (to < from) throw new UsageError('vigie export: --to is before --from');
+  const outDir = nonEmpty('out', values.out);
+  const split = values.split === undefined ? undefined : oneOf('split', values.split, ['day', 'week'] as const, 'day');
+  if (split !== undefined && outDir === undefined) throw new UsageError('vigie export: --split needs --out DIR');
+  return {
+    kind: 'export',
+    flags: { match, from, to, format: oneOf('format', values.format, EXPORT_FORMATS, 'json'), outDir, split, dataDir: nonEmpty('data-dir', values['data-dir']) ?? DEFAULT_DATA_DIR },
+  };
+}
+
+function parseImport(args: readonly string[]): Command {
+  const { values, positionals } = parse(args, { format: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) return { kind: 'help', topic: 'import' };
+  const [file, ...extra] = positionals;
+  if (file === undefined || file === '') throw new UsageError('vigie import: no file given (vigie import FILE)');
+  if (extra.length > 0) throw new UsageError(`vigie import: one file at a time (got ${positionals.length})`);
+  return {
+    kind: 'import',
+    flags: { file, format: oneOf('format', values.format, ['auto', 'openmetrics', 'prometheus'] as const, 'auto'), dataDir: nonEmpty('data-dir', values['data-dir']) ?? DEFAULT_DATA_DIR },
+  };
 }

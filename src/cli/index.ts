@@ -1,21 +1,34 @@
 import { loadConfig } from '../config/index.js';
-import { CHECK_USAGE, type Command, SERVER_USAGE, USAGE, UsageError, parseCommandLine } from './args.js';
+import { CHECK_USAGE, type Command, EXPORT_USAGE, IMPORT_USAGE, SERVER_USAGE, USAGE, UsageError, parseCommandLine } from './args.js';
+import { DataDirBusyError } from './errors.js';
 import { runServerCommand } from './server-command.js';
 import { readVersion } from './version.js';
 
-export { type Command, type LogFormat, type LogLevel, type ServerFlags, UsageError, parseCommandLine } from './args.js';
+export { type Command, type ExportFlags, type HelpTopic, type ImportFlags, type LogFormat, type LogLevel, type ServerFlags, UsageError, parseCommandLine } from './args.js';
 export { FORCED_EXIT_CODE, type ServerCommandEnv, type SignalSource, runServerCommand } from './server-command.js';
 
 /** Where the CLI writes; the real streams by default, strings in tests. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Stdout with backpressure, for large outputs (`vigie export` to stdout); default: `stdout`. */
+  readonly stdoutAsync?: (text: string) => Promise<void>;
+  /** stderr is a terminal: commands may draw progress bars. Default false. */
+  readonly stderrIsTTY?: boolean;
 }
 
 const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
+  stdoutAsync: (t) =>
+    new Promise((resolve, reject) => {
+      if (process.stdout.write(t)) resolve();
+      else process.stdout.once('drain', resolve).once('error', reject);
+    }),
+  stderrIsTTY: process.stderr.isTTY,
 };
+
+const HELP: Readonly<Record<string, string>> = { server: SERVER_USAGE, check: CHECK_USAGE, export: EXPORT_USAGE, import: IMPORT_USAGE };
 
 /** Exit codes: 0 success, 1 failure (bad config, failed start), 2 usage error. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -31,8 +44,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
   switch (cmd.kind) {
     case 'help':
-      io.stdout(cmd.topic === 'server' ? SERVER_USAGE : cmd.topic === 'check' ? CHECK_USAGE : USAGE);
+      io.stdout(cmd.topic === undefined ? USAGE : (HELP[cmd.topic] ?? USAGE));
       return 0;
+    case 'export':
+    case 'import':
+      return runDataCommand(cmd, io);
     case 'version':
       io.stdout(`vigie ${readVersion()} (node ${process.versions.node})\n`);
       return 0;
@@ -51,6 +67,29 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         forceExit: (code) => process.exit(code),
       });
     }
+  }
+}
+
+/** `vigie export` / `vigie import`, with their expected failures turned into messages and exit code 1. */
+async function runDataCommand(cmd: Extract<Command, { kind: 'export' | 'import' }>, io: CliIO): Promise<number> {
+  try {
+    if (cmd.kind === 'export') {
+      const { runExportCommand } = await import('./export-command.js');
+      return await runExportCommand(cmd.flags, { stdout: io.stdoutAsync ?? io.stdout, stderr: io.stderr });
+    }
+    const { runImportCommand } = await import('./import-command.js');
+    return await runImportCommand(cmd.flags, { stdout: io.stdout, stderr: io.stderr, progress: io.stderrIsTTY === true });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`vigie ${cmd.kind}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof DataDirBusyError) {
+      io.stderr(`vigie ${cmd.kind}: ${err.message}`);
+      return 1;
+    }
+    io.stderr(`vigie ${cmd.kind}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
 }
 

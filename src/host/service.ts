@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '../common/index.js';
-import { type Collector, collectAll } from '../collect/index.js';
+import { performance } from 'node:perf_hooks';
+import { type Collector, type MetricSample, collectAll } from '../collect/index.js';
 import { labelsFromPairs, staleNaN, type Labels } from '../model/index.js';
 import { SampleRejectedError, type Appendable } from '../storage/index.js';
 
@@ -15,6 +16,19 @@ export interface HostMonitorOptions {
   readonly targetLabels: readonly [string, string][];
   readonly clock: Clock;
   readonly logger: Logger;
+}
+
+/** What the host monitor did since it started, for Vigie's own /metrics. */
+export interface HostMonitorStats {
+  /** Collections finished. */
+  readonly collections: number;
+  /** Sum and last value of the collection durations, in seconds (collect + append + commit). */
+  readonly durationSecondsTotal: number;
+  readonly lastDurationSeconds: number;
+  /** Samples stored by the last collection. */
+  readonly lastSamples: number;
+  /** Per collector, from the last collection: its duration in seconds and whether it succeeded. */
+  readonly collectors: readonly { readonly name: string; readonly durationSeconds: number; readonly success: boolean }[];
 }
 
 interface SeriesEntry {
@@ -35,6 +49,7 @@ export class HostMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly s = { collections: 0, durationSecondsTotal: 0, lastDurationSeconds: 0, lastSamples: 0, collectors: new Map<string, { durationSeconds: number; success: boolean }>() };
 
   constructor(private readonly opts: HostMonitorOptions) {}
 
@@ -51,6 +66,7 @@ export class HostMonitor {
   /** One collection, appended in one batch; errors are logged, never thrown. */
   async collectOnce(): Promise<void> {
     const { opts } = this;
+    const started = performance.now();
     const t = opts.clock.now();
     const samples = await collectAll(opts.collectors, AbortSignal.any([this.abort.signal, AbortSignal.timeout(opts.intervalMs)]), (collector, err) =>
       opts.logger.debug({ collector, err }, 'host collector failed'),
@@ -67,6 +83,7 @@ export class HostMonitor {
       }
     };
     for (const s of samples) {
+      if (s.name === 'node_scrape_collector_duration_seconds' || s.name === 'node_scrape_collector_success') this.noteCollector(s);
       let key = s.name;
       for (const [n, v] of s.labels) key += `\u0000${n}\u0000${v}`;
       let e = this.series.get(key);
@@ -88,6 +105,26 @@ export class HostMonitor {
       opts.logger.error({ err }, 'host metrics could not be stored');
     }
     if (rejected > 0) opts.logger.debug({ rejected }, 'host samples refused by storage');
+    const seconds = (performance.now() - started) / 1000;
+    this.s.collections++;
+    this.s.durationSecondsTotal += seconds;
+    this.s.lastDurationSeconds = seconds;
+    this.s.lastSamples = samples.length - rejected;
+  }
+
+  private noteCollector(s: MetricSample): void {
+    const name = s.labels.find(([n]) => n === 'collector')?.[1];
+    if (name === undefined) return;
+    let c = this.s.collectors.get(name);
+    if (c === undefined) this.s.collectors.set(name, (c = { durationSeconds: 0, success: true }));
+    if (s.name === 'node_scrape_collector_success') c.success = s.value === 1;
+    else c.durationSeconds = s.value;
+  }
+
+  /** Counts since start (see HostMonitorStats). */
+  stats(): HostMonitorStats {
+    const { collectors, ...rest } = this.s;
+    return { ...rest, collectors: [...collectors].map(([name, c]) => ({ name, ...c })) };
   }
 
   /** Stops the timer and waits for a collection in progress. */

@@ -1,4 +1,5 @@
 import { labelValue, type Labels } from './labels.js';
+import { compileAnchored } from './re2.js';
 
 /** The four Prometheus matcher types. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -20,8 +21,8 @@ export class Matcher {
     this.value = value;
     if (type === '=~' || type === '!~') {
       try {
-        // The `s` flag: `.` matches newlines, like RE2's behaviour in Prometheus matchers.
-        this.re = new RegExp(`^(?:${value})$`, 'su');
+        // RE2 syntax as Prometheus accepts it, translated to a JS RegExp, fully anchored.
+        this.re = compileAnchored(value);
       } catch (cause) {
         throw new MatcherError(`invalid regular expression ${JSON.stringify(value)} for label ${name}`, { cause });
       }

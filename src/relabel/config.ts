@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VigieError } from '../common/index.js';
-import { compileAnchored, RegexSyntaxError } from './regex.js';
+import { compileAnchored, RegexSyntaxError } from '../model/index.js';
 
 /** The relabel actions Prometheus knows (YAML accepts them in any case). */
 export const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'] as const;

@@ -8,5 +8,5 @@ export {
   relabelConfigSchema,
 } from './config.js';
 export { expandTemplate } from './expand.js';
-export { RegexSyntaxError, type TranslatedRegex, compileAnchored, translateRE2 } from './regex.js';
+export { RegexSyntaxError, type TranslatedRegex, compileAnchored, translateRE2 } from '../model/index.js';
 export { hashMod, relabel } from './relabel.js';

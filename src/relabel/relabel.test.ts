@@ -72,6 +72,14 @@ for (const [name, raw, re] of invalid) {
   });
 }
 
+test('scoped case-insensitive groups are translated, not refused', () => {
+  const re = compileAnchored('a(?i:b[c-d])e((?i)f)g');
+  for (const ok of ['abce', 'aBDe']) assert.ok(!re.test(ok), `incomplete ${ok}`);
+  assert.ok(re.test('aBcefg') && re.test('abDeFg'));
+  assert.ok(!re.test('AbceFg'), 'case outside the scope still matters');
+  assert.ok(!re.test('abceFG'), '(?i) ends with its group');
+});
+
 test('RE2 constructs without a faithful JS equivalent are refused clearly', () => {
   const bad: [string, RegExp][] = [
     ['(a)\\1', /backreferences/],
@@ -81,7 +89,7 @@ test('RE2 constructs without a faithful JS equivalent are refused clearly', () =
     ['a{1001}', /invalid repeat count/],
     ['a{2,1}', /invalid repeat count/],
     ['(?m)^a$', /flag group \(\?m\) is not supported/],
-    ['a(?i:b)', /flag group/],
+    ['a(?-i:b)', /flag group/],
     ['(?U)a*', /flag group/],
     ['a**', /nested repetition/],
     ['*a', /missing argument/],

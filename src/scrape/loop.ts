@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
+import { ownString, sharedInterner } from './intern.js';
 import type { ParserFactory } from './parser.js';
 import type { Target } from './target.js';
 
@@ -23,7 +24,6 @@ export interface LoopDeps {
 interface Entry {
   ref: SeriesRef;
   readonly labels: Labels | undefined; // undefined = dropped
-  readonly key: string;
   lastIter: number;
 }
 
@@ -47,6 +47,8 @@ const CACHE_KEEP_ITERS = 10;
 export class ScrapeLoop {
   private cache = new Map<string, Entry>();
   private prev: Entry[] = [];
+  /** The array the next scrape fills (the one before `prev`, reused: no new array per scrape). */
+  private spare: Entry[] = [];
   private iter = 0;
   private readonly reportRefs: SeriesRef[] = [0, 0, 0, 0, 0];
   private readonly reportLabels: Labels[];
@@ -120,10 +122,21 @@ export class ScrapeLoop {
     let text = '';
     let contentType: string | undefined;
     let err: Error | undefined;
+    // One controller and a cleared timer per scrape: AbortSignal.timeout keeps a timer and
+    // AbortSignal.any a dependant registration alive after the scrape (measured: garbage
+    // promoted to the old generation at 67 scrapes/s).
+    const ctl = new AbortController();
+    const onAbort = (): void => ctl.abort(signal.reason);
+    const timer = setTimeout(() => ctl.abort(new DOMException(`scrape timed out after ${timeout / 1000}s`, 'TimeoutError')), timeout);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      ({ text, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, AbortSignal.any([signal, AbortSignal.timeout(timeout)])));
+      ({ text, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
     } catch (e) {
       err = e instanceof Error ? e : new ScrapeError(String(e));
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
     if (signal.aborted) return;
     const duration = (performance.now() - t0) / 1000;
@@ -168,7 +181,9 @@ export class ScrapeLoop {
 
   /** Appends the samples of one response; throws on a parse error or a label limit. */
   private append(app: Appender, text: string, contentType: string | undefined, t: number): AppendResult {
-    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen: [] };
+    const seen = this.spare;
+    seen.length = 0;
+    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen };
     if (text === '') return res;
     const cfg = this.cfg;
     const honorTs = cfg.honor_timestamps;
@@ -181,8 +196,8 @@ export class ScrapeLoop {
       let e = this.cache.get(st);
       if (e === undefined) {
         const labels = this.buildLabels(p.metricName(), p.labelPairs());
-        e = { ref: 0, labels, key: labels === undefined ? '' : labelsKey(labels), lastIter: 0 };
-        this.cache.set(st, e);
+        e = { ref: 0, labels, lastIter: 0 };
+        this.cache.set(ownString(st), e);
         if (labels !== undefined) res.seriesAdded++;
       }
       e.lastIter = this.iter;
@@ -191,7 +206,7 @@ export class ScrapeLoop {
       if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
       const ts = honorTs ? p.timestamp() : undefined;
       this.safeAppend(app, e, e.labels, ts ?? t, p.value());
-      if (ts === undefined) res.seen.push(e);
+      if (ts === undefined) seen.push(e);
     }
     return res;
   }
@@ -229,7 +244,7 @@ export class ScrapeLoop {
     const labels = relabel(labelsFromPairs(m), this.cfg.metric_relabel_configs);
     if (labels === undefined) return undefined;
     this.checkLimits(name, labels);
-    return labels;
+    return sharedInterner.labels(labels);
   }
 
   private checkLimits(name: string, labels: Labels): void {
@@ -254,11 +269,14 @@ export class ScrapeLoop {
     for (const e of this.prev) {
       if (e.lastIter === this.iter || e.labels === undefined) continue;
       // Another cache entry (other text, same labels after relabeling) may still be present.
-      seenKeys ??= new Set(seen.map((s) => s.key));
-      if (seenKeys.has(e.key)) continue;
+      seenKeys ??= new Set(seen.map((s) => (s.labels === undefined ? '' : labelsKey(s.labels))));
+      if (seenKeys.has(labelsKey(e.labels))) continue;
       this.safeAppend(app, e, e.labels, t, stale);
     }
-    this.prev = seen;
+    if (seen !== this.prev) {
+      this.spare = this.prev;
+      this.prev = seen;
+    }
   }
 
   private safeAppend(app: Appender, e: Entry, labels: Labels, t: number, v: number): void {

@@ -9,3 +9,6 @@ export { registerOpsRoutes } from './ops-routes.js';
 export { registerMetricsRoute } from './metrics.js';
 export { type TsdbAdmin, adminRoutes } from './admin-routes.js';
 export { type RemoteWriteRouteDeps, remoteWriteRoute } from './remote-write-route.js';
+export { type ExportRouteDeps, exportRoute } from './export-route.js';
+export { type FederateRouteDeps, federateRoute } from './federate-route.js';
+export { type HostCollectionStat, type ScrapeTargetStat, type SelfMetricSources, countingAppendable, registerSelfMetrics, remoteWriteReceiverMetrics } from './self-metrics.js';

@@ -13,6 +13,8 @@ export interface RemoteWriteRouteDeps {
   readonly maxBodyBytes?: number;
   /** Encoded-labels cache; pass one to bound or inspect it (default: a fresh one). */
   readonly cache?: SeriesCache;
+  /** Called with the counts of each request whose samples were committed (self-monitoring). */
+  readonly onIngest?: (result: IngestResult) => void;
 }
 
 /** Decompression buffers up to this size are kept for the next request. */
@@ -70,6 +72,7 @@ export function remoteWriteRoute(deps: RemoteWriteRouteDeps): RoutePlugin {
       throw err;
     }
     await app.commit();
+    deps.onIngest?.(r);
     const problem = describeProblems(r);
     if (problem === undefined) return reply.code(204).send();
     log.warn({ stored: r.appended, samples: r.samples, rejected: r.rejected, invalidSeries: r.invalidSeries, histograms: r.histograms }, `remote write: ${problem}`);

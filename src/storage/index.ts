@@ -14,3 +14,4 @@ export type {
 export { SampleRejectedError } from './interface.js';
 export { ArraySeriesSet, ErrorSeriesSet, collectSamples, emptySeriesSet, sortSeries } from './series-set.js';
 export { type TeeSample, teeAppendable } from './tee.js';
+export { MemoryQueryable, type MemorySeries } from './memory.js';

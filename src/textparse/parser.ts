@@ -33,6 +33,13 @@ export interface Exemplar {
 export interface ParserOptions {
   /** OpenMetrics: also enforce the value rules of the specification (default false). */
   readonly strict?: boolean;
+  /**
+   * OpenMetrics: check the syntax only, not the family rules (families contiguous and once,
+   * metadata before samples, a metric's samples contiguous with non-decreasing timestamps...).
+   * For backfill input (`vigie import`), which may be concatenated or unsorted. Default false;
+   * `strict` is then ignored.
+   */
+  readonly syntaxOnly?: boolean;
 }
 
 /** Longest exemplar label set OpenMetrics allows: names and values together, in code points. */
@@ -81,7 +88,7 @@ export class ExpositionParser {
   constructor(text: string, format: ExpositionFormat, options?: ParserOptions) {
     this.text = text;
     this.om = format === 'openmetrics';
-    this.validator = this.om ? new OpenMetricsValidator(options?.strict ?? false) : undefined;
+    this.validator = this.om && options?.syntaxOnly !== true ? new OpenMetricsValidator(options?.strict ?? false) : undefined;
   }
 
   /** 1-based line number of the current entry (of the next one before the first `next()`). */
@@ -320,7 +327,7 @@ export class ExpositionParser {
       q += 3;
       if (q < n && s.charCodeAt(q) === NL) q++;
       if (q < n) this.fail(q, `expected the end of the document after "# EOF", got ${excerpt(s, q)}`);
-      this.validator!.end();
+      this.validator?.end();
       this.pos = n;
       this.done = true;
       return undefined;
@@ -350,7 +357,7 @@ export class ExpositionParser {
     }
     this.pos = eol + 1;
     this.nextLine = this.curLine + 1;
-    this.validator!.meta(kind, this.familyName(), kind === 'help' ? this.helpText() : text, this.curLine);
+    this.validator?.meta(kind, this.familyName(), kind === 'help' ? this.helpText() : text, this.curLine);
     return kind;
   }
 
@@ -391,7 +398,7 @@ export class ExpositionParser {
     if (p >= n || s.charCodeAt(p) !== NL) this.fail(p, `expected end of line, got ${excerpt(s, p)}`);
     this.pos = p + 1;
     this.nextLine = this.curLine + 1;
-    this.validator!.sample(this.metricName(), this.labelPairs(), v, tsSec, this.ex !== undefined, this.curLine);
+    this.validator?.sample(this.metricName(), this.labelPairs(), v, tsSec, this.ex !== undefined, this.curLine);
     return 'series';
   }
 

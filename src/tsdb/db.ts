@@ -4,6 +4,7 @@ import type { Logger } from '../common/index.js';
 import type { Matcher } from '../model/index.js';
 import type { Appender, Querier, SelectHints, SeriesSet, Storage } from '../storage/index.js';
 import { ArraySeriesSet } from '../storage/index.js';
+import { appendBackfillToHead, type BackfillResult, type BackfillSeries, backfillWindow, checkBackfill, writeBackfillBlocks } from './backfill.js';
 import { Block, isUlid } from './block/index.js';
 import { Head, WalReplayer } from './head/index.js';
 import { lockDir } from './lock.js';
@@ -133,6 +134,38 @@ export class Db implements Storage {
   /** Runs maintenance now until nothing is left to do (head persistence, compaction, retention); for tests and tools. */
   compactNow(): Promise<void> {
     return this.maintenance.drain();
+  }
+
+  /**
+   * Backfills samples (`vigie import`): `series` in `compareLabels` order, each once, timestamps
+   * strictly increasing (else BackfillError, nothing written). Samples older than the head's
+   * oldest sample (all of them when the head is empty) are written as new blocks, one per
+   * aligned window of the largest compaction range, bounded by their actual oldest and newest
+   * samples; blocks may overlap existing ones: queries merge them and compaction (started here)
+   * merges them. The head then refuses samples older than the newest block, as after a restart.
+   * Samples at or after the head's oldest go through the head appender (WAL-logged); those it
+   * refuses (out of order for a series the head holds) are counted in `rejected`. Meant for a
+   * database nothing else writes to meanwhile; blocks past the retention are deleted by the
+   * next maintenance round, as any block.
+   */
+  async importSamples(series: readonly BackfillSeries[]): Promise<BackfillResult> {
+    if (this.closed) throw new Error('database is closed');
+    checkBackfill(series);
+    const cutoff = this.head.maxTime >= this.head.minTime ? this.head.minTime : Infinity;
+    const blocks = await writeBackfillBlocks(join(this.opts.dir, 'blocks'), series, cutoff, backfillWindow(this.opts), this.opts.clock.now());
+    if (blocks.length > 0) {
+      this.blocksRef.list = [...this.blocksRef.list, ...blocks].sort((a, b) => a.meta.minTime - b.meta.minTime);
+      const newest = Math.max(...blocks.map((b) => b.meta.maxTime));
+      if (this.head.minValidTime < newest + 1) this.head.minValidTime = newest + 1;
+    }
+    const head = cutoff === Infinity ? { appended: 0, rejected: { out_of_order: 0, duplicate: 0, too_old: 0, invalid: 0 } } : await appendBackfillToHead(this, series, cutoff);
+    void this.maintenance.runOnce();
+    return {
+      blocks: blocks.length,
+      blockSamples: blocks.reduce((n, b) => n + b.meta.stats.numSamples, 0),
+      headSamples: head.appended,
+      rejected: head.rejected,
+    };
   }
 
   /** Writes a consistent copy of the database to `dir` (blocks hard-linked, head persisted as a block). */

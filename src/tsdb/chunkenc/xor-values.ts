@@ -3,6 +3,8 @@ import { ChunkCorruptionError } from './errors.js';
 import { FloatBits, clz64, ctz64 } from './float-bits.js';
 
 const NO_WINDOW = 0xff;
+/** Scratch for the float ↔ bits conversions: read back at once, so one for all coders. */
+const FB = new FloatBits();
 
 /**
  * Gorilla XOR coding of a float64 sequence (shared by the 'xor' chunk and the dense
@@ -11,39 +13,41 @@ const NO_WINDOW = 0xff;
  *   '10' + meaningful bits of the XOR inside the previous window
  *   '11' + 5-bit leading zero count + 6-bit meaningful length (0 = 64) + meaningful bits.
  * Values are bit-exact (NaN payloads, -0). One coder per stream; `start` resets it.
+ *
+ * Memory (one coder per open head chunk): only small-integer fields. `hi`/`lo` hold the
+ * previous value's bits as int32 (`| 0`), not uint32, so that V8 keeps them as small integers
+ * in the object instead of boxing each in a heap number; no FloatBits or last-value field of
+ * its own (5 heap objects fewer per coder).
  */
 export class XorValueCoder {
-  private readonly fb = new FloatBits();
+  /** Bits of the previous value, as int32. */
   hi = 0;
   lo = 0;
   leading = NO_WINDOW;
   trailing = 0;
-  /** The last decoded value. */
-  v = 0;
 
   start(): void {
     this.hi = 0;
     this.lo = 0;
     this.leading = NO_WINDOW;
     this.trailing = 0;
-    this.v = 0;
   }
 
   encodeFirst(w: BitWriter, v: number): void {
-    const fb = this.fb;
+    const fb = FB;
     fb.split(v);
-    this.hi = fb.hi;
-    this.lo = fb.lo;
+    this.hi = fb.hi | 0;
+    this.lo = fb.lo | 0;
     w.writeBits(fb.hi, 32);
     w.writeBits(fb.lo, 32);
   }
 
   encode(w: BitWriter, v: number): void {
-    const fb = this.fb;
+    const fb = FB;
     fb.split(v);
     const xHi = (fb.hi ^ this.hi) >>> 0, xLo = (fb.lo ^ this.lo) >>> 0;
-    this.hi = fb.hi;
-    this.lo = fb.lo;
+    this.hi = fb.hi | 0;
+    this.lo = fb.lo | 0;
     if (xHi === 0 && xLo === 0) {
       w.writeBit(0);
       return;
@@ -69,14 +73,14 @@ export class XorValueCoder {
   }
 
   decodeFirst(r: BitReader): number {
-    this.hi = r.readBits(32);
-    this.lo = r.readBits(32);
-    return (this.v = this.fb.join(this.hi, this.lo));
+    this.hi = r.readBits(32) | 0;
+    this.lo = r.readBits(32) | 0;
+    return FB.join(this.hi, this.lo);
   }
 
   /** Decodes the next value; throws ChunkCorruptionError on overrun or a bad window. */
   decode(r: BitReader): number {
-    if (r.readBit() === 0) return this.v;
+    if (r.readBit() === 0) return FB.join(this.hi, this.lo);
     let sig: number;
     if (r.readBit() !== 0) {
       const ctl = r.readBits(11);
@@ -99,8 +103,8 @@ export class XorValueCoder {
       xHi = (xHi << s) | (xLo >>> (32 - s));
       xLo <<= s;
     }
-    this.hi = (this.hi ^ xHi) >>> 0;
-    this.lo = (this.lo ^ xLo) >>> 0;
-    return (this.v = this.fb.join(this.hi, this.lo));
+    this.hi = (this.hi ^ xHi) | 0;
+    this.lo = (this.lo ^ xLo) | 0;
+    return FB.join(this.hi, this.lo);
   }
 }

@@ -5,8 +5,10 @@ import { VigieError } from '../common/index.js';
  * equivalent JavaScript RegExp. What has no faithful JS equivalent is refused with a
  * `RegexSyntaxError` instead of being approximated:
  * - backreferences (`\1`), lookarounds (`(?=`, `(?<!`), `(?P=name)`: RE2 refuses them too;
- * - flag groups other than a leading `(?i)` / `(?s)` / `(?is)`: JS (Node 20) has no inline
- *   modifiers, and `(?m)`, `(?U)`, scoped `(?i:...)` change meaning inside the pattern;
+ * - flag groups other than `i` and `s`: JS (Node 20) has no inline modifiers; `(?i)` and
+ *   `(?i:...)` inside the pattern are translated by spelling out both cases of each letter
+ *   in their scope (`[pP][rR][oO]`), and `(?s)` is always in force; `(?m)`, `(?U)` and
+ *   `(?-i)` change meaning inside the pattern and are refused;
  * - repeat counts above 1000 (RE2's limit).
  * Translated: `(?P<n>...)` → `(?<n>...)`, `\A` `\z` → `^` `$`, `\Q...\E` literals,
  * `\s` (RE2: [\t\n\f\r ]), `[[:alpha:]]` classes, `\pL` / `\p{Greek}` Unicode classes,
@@ -65,6 +67,25 @@ function literal(c: string, inClass: boolean): string {
   return c;
 }
 
+/**
+ * Adds the other case of ASCII letters and letter ranges to a translated character class
+ * (`[a-cX]` → `[a-cX` + `A-Cx]`). Classes with escapes are left as they are: their letters
+ * may belong to the escape (`\x41`), and such classes under (?i) are rare.
+ */
+function foldClass(cls: string): string {
+  const body = cls.slice(1, -1);
+  if (body.includes('\\')) return cls;
+  const neg = body.startsWith('^') ? '^' : '';
+  const items = neg ? body.slice(1) : body;
+  let extra = '';
+  for (const m of items.matchAll(/([a-zA-Z])-([a-zA-Z])|([a-zA-Z])/g)) {
+    const swap = (x: string): string => (x === x.toLowerCase() ? x.toUpperCase() : x.toLowerCase());
+    if (m[3] !== undefined) extra += swap(m[3]);
+    else if ((m[1]! <= 'Z') === (m[2]! <= 'Z')) extra += `${swap(m[1]!)}-${swap(m[2]!)}`;
+  }
+  return `[${neg}${items}${extra}]`;
+}
+
 /** Translates an RE2 pattern. Throws `RegexSyntaxError`. */
 export function translateRE2(pattern: string): TranslatedRegex {
   const cs = [...pattern];
@@ -73,6 +94,9 @@ export function translateRE2(pattern: string): TranslatedRegex {
   let out = '';
   let depth = 0;
   let lastWasAtom = false; // something a repeat operator may follow
+  /** Case-insensitivity of each open group (innermost last), for scoped (?i) and (?i:...). */
+  const fold: boolean[] = [false];
+  const folding = (): boolean => fold[fold.length - 1]!;
   const fail = (problem: string): never => {
     throw new RegexSyntaxError(pattern, problem);
   };
@@ -221,7 +245,7 @@ export function translateRE2(pattern: string): TranslatedRegex {
         continue;
       }
       case '[':
-        out += charClass();
+        out += folding() ? foldClass(charClass()) : charClass();
         lastWasAtom = true;
         continue;
       case '(': {
@@ -231,27 +255,36 @@ export function translateRE2(pattern: string): TranslatedRegex {
           if (named) {
             out += `(?<${named[1]}>`;
             i += named[0].length;
+            fold.push(folding());
           } else if (rest.startsWith('(?:')) {
             out += '(?:';
             i += 3;
+            fold.push(folding());
           } else if (/^\(\?(=|!|<=|<!)/.test(rest)) {
             return fail('lookahead and lookbehind assertions are not supported (RE2 syntax)');
           } else if (rest.startsWith('(?P=')) {
             return fail('backreferences (?P=name) are not supported');
           } else {
             const fl = /^\(\?([-a-zA-Z]*)([:)])/.exec(cs.slice(i, i + 16).join(''));
-            if (fl && /^s*$/.test(fl[1]!)) {
-              // (?s) is already in force; (?s:...) is a plain group.
+            if (fl && /^[is]*$/.test(fl[1]!)) {
+              // (?s) is always in force; (?i) folds case in its scope (see the header).
               i += fl[0].length;
-              if (fl[2] === ':') out += '(?:';
-              else continue;
+              const ci = fl[1]!.includes('i') || folding();
+              if (fl[2] === ':') {
+                out += '(?:';
+                fold.push(ci);
+              } else {
+                fold[fold.length - 1] = ci; // (?i) applies to the rest of the enclosing group
+                continue;
+              }
             } else {
-              return fail(`flag group ${fl ? fl[0] : '(?'} is not supported (only a leading (?i) or (?s))`);
+              return fail(`flag group ${fl ? fl[0] : '(?'} is not supported (only i and s flags)`);
             }
           }
         } else {
           out += '(';
           i++;
+          fold.push(folding());
         }
         depth++;
         lastWasAtom = false;
@@ -260,6 +293,7 @@ export function translateRE2(pattern: string): TranslatedRegex {
       case ')':
         if (depth === 0) return fail('unexpected )');
         depth--;
+        fold.pop();
         out += ')';
         i++;
         lastWasAtom = true;
@@ -307,7 +341,9 @@ export function translateRE2(pattern: string): TranslatedRegex {
         lastWasAtom = true;
         continue;
       default:
-        out += literal(c, false);
+        out += folding() && c.toLowerCase() !== c.toUpperCase() && [...c.toLowerCase()].length === 1 && [...c.toUpperCase()].length === 1
+          ? `[${c.toLowerCase()}${c.toUpperCase()}]`
+          : literal(c, false);
         i++;
         lastWasAtom = true;
     }

@@ -1,0 +1,5 @@
+export { MemStorage, MemStorageError } from './storage.js';
+export { type Command, type EvalCmd, type LoadCmd, ScriptError, parseScript } from './script.js';
+export { type EvalOutcome, type FileOutcome, type SkipIndex, listTestFiles, readSkipIndex, runFile } from './run.js';
+export { conformanceDir } from './locate.js';
+export { almostEqual } from './compare.js';
