@@ -61,6 +61,8 @@ module.exports = {
     onlyImports('config', ['common', 'model', 'relabel']),
     onlyImports('relabel', ['common', 'model']),
     onlyImports('textparse', ['common']),
+    onlyImports('promql', ['common', 'model', 'storage']),
+    onlyImports('api', ['common', 'model', 'promql', 'server', 'storage']),
     onlyImports('collect', ['common', 'config', 'model']),
     {
       name: 'server-not-tsdb',

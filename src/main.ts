@@ -22,11 +22,17 @@ import {
   createMetricsRegistry,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
+import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes } from './api/index.js';
+import { Engine } from './promql/index.js';
+import { formatDuration } from './config/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
 import { HostMonitor } from './host/index.js';
 import { createRemoteWrite } from './remote/index.js';
 import { ScrapeManager } from './scrape/index.js';
 import { teeAppendable, type Appendable } from './storage/index.js';
+
+/** Prometheus' default query timeout (its --query.timeout). */
+const QUERY_TIMEOUT_MS = 120_000;
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -80,6 +86,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     log.info({ name }, 'snapshot written');
     return name;
   };
+  const engine = new Engine({ lookbackDelta: 5 * 60_000, timeoutMs: QUERY_TIMEOUT_MS, logger: log.child({ component: 'query' }), clock: systemClock });
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -87,6 +94,19 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
+      (app) => {
+        const q = { queryable: db, engine, clock: systemClock, timeoutMs: QUERY_TIMEOUT_MS };
+        registerQueryRoutes(app, q);
+        registerMetaRoutes(app, q);
+        registerStatusRoutes(app, {
+          version: opts.version,
+          startTime: new Date(systemClock.now()),
+          config: () => config,
+          flags: { 'config.file': opts.configFile ?? '', 'storage.tsdb.path': opts.dataDir, 'web.listen-address': `${opts.listen.host}:${opts.listen.port}` },
+          tsdbStatus: () => Promise.resolve(db.headStatus()),
+          storageRetention: formatDuration(config.storage.retention.time),
+        });
+      },
     ],
   );
   // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.

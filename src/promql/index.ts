@@ -30,5 +30,7 @@ export {
   getFunction,
   parseExpr,
   parseMetricSelector,
+  formatDuration,
+  parseDuration,
 } from './parser/index.js';
 export { Engine, type EngineOptions, type MatrixSeries, NATIVE_HISTOGRAMS_UNSUPPORTED, QueryCanceledError, QueryError, QueryEvalError, QueryTimeoutError, type Result, type VectorElement, TooManySamplesError } from './engine/index.js';

@@ -193,6 +193,48 @@ export class Db implements Storage {
     };
   }
 
+  /**
+   * Head cardinality in the shape of Prometheus' /api/v1/status/tsdb: head figures and the
+   * top `limit` metric names, label names and label pairs by series count.
+   */
+  headStatus(limit = 10): unknown {
+    const p = this.head.postings;
+    const top = (items: { name: string; value: number }[]): { name: string; value: number }[] =>
+      items.sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)).slice(0, limit);
+    const byMetric: { name: string; value: number }[] = [];
+    const byLabelName: { name: string; value: number }[] = [];
+    const byPair: { name: string; value: number }[] = [];
+    const memory: { name: string; value: number }[] = [];
+    let pairs = 0;
+    for (const name of p.labelNames()) {
+      const values = p.labelValues(name);
+      pairs += values.length;
+      byLabelName.push({ name, value: values.length });
+      let bytes = 0;
+      for (const value of values) {
+        const n = p.count(name, value);
+        bytes += value.length * n;
+        byPair.push({ name: `${name}=${value}`, value: n });
+        if (name === '__name__') byMetric.push({ name: value, value: n });
+      }
+      memory.push({ name, value: bytes });
+    }
+    const h = this.head;
+    return {
+      headStats: {
+        numSeries: h.numSeries(),
+        numLabelPairs: pairs,
+        chunkCount: h.stats.chunksCreated - h.stats.chunksRemoved,
+        minTime: Number.isFinite(h.minTime) ? h.minTime : 0,
+        maxTime: Number.isFinite(h.maxTime) ? h.maxTime : 0,
+      },
+      seriesCountByMetricName: top(byMetric),
+      labelValueCountByLabelName: top(byLabelName),
+      memoryInBytesByLabelName: top(memory),
+      seriesCountByLabelValuePair: top(byPair),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
