@@ -3,97 +3,47 @@
 // process), Prometheus and VictoriaMetrics, in one run; each server's CPU seconds per
 // million samples (from /proc) and the load's throughput are compared.
 // Usage: node dist/bench/remote-write-bench.js [--hosts 10] [--hours 6] [--out bench/results]
-// (internal: --serve DIR PORT runs the Vigie receiver)
 // Needs: apt-get install -y prometheus victoria-metrics.
-// TODO: waitHttp/start duplicate storage-bench.ts's; move both to bench/peers.ts once that file settles.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, systemClock } from '../src/common/index.js';
-import { parseConfig } from '../src/config/index.js';
-import { createHttpServer, createMetricsRegistry, remoteWriteRoute } from '../src/server/index.js';
-import { Db } from '../src/tsdb/index.js';
+import { PROM_URL, ROOT, TEMPLATE, VM_URL, sharedTool, sleep, start, startPrometheus, startVictoriaMetrics, waitHttp } from './peers.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
 
-const { values: args, positionals } = parseArgs({
+const { values: args } = parseArgs({
   options: {
     hosts: { type: 'string', default: '10' },
     hours: { type: 'string', default: '6' },
     out: { type: 'string', default: 'bench/results' },
-    serve: { type: 'boolean', default: false },
   },
-  allowPositionals: true,
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
 
-/** Child mode: a Db and the remote-write route on 127.0.0.1:PORT; prints "ready" when listening. */
-async function serve(dir: string, port: number): Promise<void> {
-  const logger = createLogger({ level: 'warn', format: 'json' });
-  const db = await Db.open({ dir, logger, clock: systemClock });
-  const http = createHttpServer(
-    { logger, registry: createMetricsRegistry('bench'), isReady: () => true, reload: () => Promise.resolve(), config: () => parseConfig('', 'bench').config, version: 'bench' },
-    [remoteWriteRoute({ appendable: db, logger })],
-  );
-  await http.listen('127.0.0.1', port);
-  console.log('ready');
-  process.on('SIGTERM', () => {
-    void http.close().then(() => db.close()).then(() => process.exit(0));
-  });
-}
-
-async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
-function start(cmd: string, argv: string[]): ChildProcess {
-  const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  p.on('exit', (code) => {
-    if (code) console.error(`${cmd} exited ${code}: ${err}`);
-  });
-  return p;
-}
-
 async function main(): Promise<void> {
-  const root = resolve(new URL('../..', import.meta.url).pathname);
-  const shared = resolve(root, '../shared/bench');
+  const root = ROOT;
   const hosts = Number(args.hosts), hours = Number(args.hours);
   const end = Math.floor(Date.now() / 60000) * 60000;
   const work = mkdtempSync(join(tmpdir(), 'vigie-rwbench-'));
   console.error(`fleet: ${hosts} hosts x ${hours} h, end ${end}; scratch ${work}`);
-  const tool = join(work, 'tool');
-  cpSync(shared, tool, { recursive: true });
-  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund'], { cwd: tool, stdio: 'inherit' });
-  mkdirSync(join(work, 'prom'));
-  writeFileSync(join(work, 'empty.yml'), 'scrape_configs: []\n');
-  const vigie = start(process.execPath, [new URL(import.meta.url).pathname, '--serve', join(work, 'vigie'), '19401']);
-  const prom = start('prometheus', [`--config.file=${join(work, 'empty.yml')}`, `--storage.tsdb.path=${join(work, 'prom')}`, '--web.listen-address=127.0.0.1:19090',
-    '--web.enable-remote-write-receiver', '--storage.tsdb.retention.time=30d']);
-  const vm = start('victoria-metrics', [`-storageDataPath=${join(work, 'vm')}`, '-httpListenAddr=127.0.0.1:18428', '-retentionPeriod=1']);
+  const tool = sharedTool(work);
+  // Vigie as shipped (bin/vigie and its Node flags), monitoring nothing but what it receives.
+  writeFileSync(join(work, 'vigie.yml'), 'host:\n  enabled: false\nstorage:\n  retention:\n    time: 30d\n');
+  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19401', '--log.level', 'warn']);
+  const prom = startPrometheus(work);
+  const vm = startVictoriaMetrics(work);
   const procs = { vigie, prometheus: prom, victoriametrics: vm };
   try {
-    await waitHttp('http://127.0.0.1:19401/-/healthy');
-    await waitHttp('http://127.0.0.1:19090/-/ready');
-    await waitHttp('http://127.0.0.1:18428/health');
+    await waitHttp('http://127.0.0.1:19401/-/ready');
+    await waitHttp(`${PROM_URL}/-/ready`);
+    await waitHttp(`${VM_URL}/health`);
     await sleep(2000);
     // One URL at a time, so each system's throughput is measured alone on the same data.
     const result: Record<string, Record<string, number>> = {};
     for (const [name, url] of [['vigie', 'http://127.0.0.1:19401/api/v1/write'], ['prometheus', 'http://127.0.0.1:19090/api/v1/write'], ['victoriametrics', 'http://127.0.0.1:18428/api/v1/write']] as const) {
       const c0 = cpuSeconds(procs[name].pid!);
-      const out = execFileSync(process.execPath, [join(tool, 'fleet-write.mjs'), '--template', join(shared, 'node-template.prom'), '--url', url,
+      const out = execFileSync(process.execPath, [join(tool, 'fleet-write.mjs'), '--template', TEMPLATE, '--url', url,
         '--hosts', String(hosts), '--hours', String(hours), '--end', String(end)], { encoding: 'utf8' });
       const load = JSON.parse(out.trim().split('\n').pop()!) as { samples: number; errors: number; seconds: number };
       const c1 = cpuSeconds(procs[name].pid!);
@@ -119,8 +69,7 @@ async function main(): Promise<void> {
   }
 }
 
-const run = args.serve ? serve(resolve(positionals[0] ?? 'data'), Number(positionals[1] ?? 19401)) : main();
-run.catch((e: unknown) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

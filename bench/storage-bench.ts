@@ -3,47 +3,25 @@
 // Vigie's engine (through the Appender, in a child process), in one run.
 // Usage: node dist/bench/storage-bench.js [--hosts 10] [--hours 24] [--out bench/results]
 // Needs: apt-get install -y prometheus victoria-metrics (make bench does it).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ROOT, TEMPLATE, sharedTool, sleep, startPrometheus, startVictoriaMetrics, waitHttp } from './peers.js';
 import { cpuSeconds, duBytes, rssBytes } from './proc-stats.js';
 
 const { values: args } = parseArgs({
   options: { hosts: { type: 'string', default: '10' }, hours: { type: 'string', default: '24' }, out: { type: 'string', default: 'bench/results' } },
 });
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const shared = resolve(root, '../shared/bench');
-const template = join(shared, 'node-template.prom');
+const root = ROOT;
+const template = TEMPLATE;
 const hosts = Number(args.hosts), hours = Number(args.hours);
 const end = Math.floor(Date.now() / 60000) * 60000;
 const work = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
 /** The Node flags bin/vigie runs with (its shebang line), so the engine is measured as shipped. */
 const VIGIE_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
-
-async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
-function start(cmd: string, argv: string[]): ChildProcess {
-  const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  p.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  p.on('exit', (code) => { if (code) console.error(`${cmd} exited ${code}: ${err}`); });
-  return p;
-}
 
 /** Prometheus' blocks: bytes and samples from each block's meta.json. */
 function promBlocks(dir: string): { bytes: number; samples: number; blocks: number } {
@@ -60,15 +38,10 @@ function promBlocks(dir: string): { bytes: number; samples: number; blocks: numb
 
 async function references(): Promise<Record<string, Record<string, number>>> {
   // The shared tool needs snappyjs: install it in a scratch copy, never in ../shared.
-  const tool = join(work, 'tool');
-  cpSync(shared, tool, { recursive: true });
-  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund'], { cwd: tool, stdio: 'inherit' });
+  const tool = sharedTool(work);
   const promDir = join(work, 'prom'), vmDir = join(work, 'vm');
-  mkdirSync(promDir);
-  writeFileSync(join(work, 'empty.yml'), 'scrape_configs: []\n');
-  const prom = start('prometheus', [`--config.file=${join(work, 'empty.yml')}`, `--storage.tsdb.path=${promDir}`, '--web.listen-address=127.0.0.1:19090',
-    '--web.enable-remote-write-receiver', '--storage.tsdb.retention.time=30d']);
-  const vm = start('victoria-metrics', [`-storageDataPath=${vmDir}`, '-httpListenAddr=127.0.0.1:18428', '-retentionPeriod=1']);
+  const prom = startPrometheus(work);
+  const vm = startVictoriaMetrics(work);
   try {
     await waitHttp('http://127.0.0.1:19090/-/ready');
     await waitHttp('http://127.0.0.1:18428/health');

@@ -146,6 +146,7 @@ export class ScrapeLoop {
     let counts: AppendResult | undefined;
     try {
       res = this.append(app, err === undefined ? text : '', contentType, t);
+      text = ''; // EXPERIMENT
       if (this.cfg.sample_limit > 0 && res.added > this.cfg.sample_limit) {
         counts = res;
         throw new ScrapeError(`sample limit exceeded: ${res.added} samples after metric relabeling, sample_limit is ${this.cfg.sample_limit}`);
