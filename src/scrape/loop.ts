@@ -31,7 +31,9 @@ interface AppendResult {
   total: number;
   added: number;
   seriesAdded: number;
+  /** Entries of this scrape's samples without an explicit timestamp: `seen[0..seenN)`. */
   seen: Entry[];
+  seenN: number;
 }
 
 const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
@@ -46,8 +48,14 @@ const CACHE_KEEP_ITERS = 10;
  */
 export class ScrapeLoop {
   private cache = new Map<string, Entry>();
+  /** Series of the previous scrape: `prev[0..prevN)`. */
   private prev: Entry[] = [];
-  /** The array the next scrape fills (the one before `prev`, reused: no new array per scrape). */
+  private prevN = 0;
+  /**
+   * The array the next scrape fills: the one before `prev`, overwritten in place (not
+   * truncated, which would drop its backing store): a new or regrown array per scrape lives
+   * until the next scrape, so it reached the old generation as garbage.
+   */
   private spare: Entry[] = [];
   private iter = 0;
   private readonly reportRefs: SeriesRef[] = [0, 0, 0, 0, 0];
@@ -94,9 +102,13 @@ export class ScrapeLoop {
     const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
     const app = this.deps.appendable.appender();
     const stale = staleNaN();
-    for (const e of this.prev) if (e.labels !== undefined) this.safeAppend(app, e, e.labels, t, stale);
+    for (let i = 0; i < this.prevN; i++) {
+      const e = this.prev[i]!;
+      if (e.labels !== undefined) this.safeAppend(app, e, e.labels, t, stale);
+    }
     for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
     this.prev = [];
+    this.prevN = 0;
     await app.commit();
   }
 
@@ -146,7 +158,6 @@ export class ScrapeLoop {
     let counts: AppendResult | undefined;
     try {
       res = this.append(app, err === undefined ? text : '', contentType, t);
-      text = ''; // EXPERIMENT
       if (this.cfg.sample_limit > 0 && res.added > this.cfg.sample_limit) {
         counts = res;
         throw new ScrapeError(`sample limit exceeded: ${res.added} samples after metric relabeling, sample_limit is ${this.cfg.sample_limit}`);
@@ -160,8 +171,9 @@ export class ScrapeLoop {
       const empty = this.append(app, '', undefined, t);
       res = counts ?? empty;
       res.seen = empty.seen;
+      res.seenN = empty.seenN;
     }
-    this.staleness(app, res.seen, t);
+    this.staleness(app, res.seen, res.seenN, t);
     const up = err === undefined ? 1 : 0;
     const values = [up, duration, res.total, res.added, res.seriesAdded];
     for (let i = 0; i < values.length; i++) this.safeAppendReport(app, i, t, values[i]!);
@@ -183,8 +195,7 @@ export class ScrapeLoop {
   /** Appends the samples of one response; throws on a parse error or a label limit. */
   private append(app: Appender, text: string, contentType: string | undefined, t: number): AppendResult {
     const seen = this.spare;
-    seen.length = 0;
-    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen };
+    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen, seenN: 0 };
     if (text === '') return res;
     const cfg = this.cfg;
     const honorTs = cfg.honor_timestamps;
@@ -207,7 +218,11 @@ export class ScrapeLoop {
       if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
       const ts = honorTs ? p.timestamp() : undefined;
       this.safeAppend(app, e, e.labels, ts ?? t, p.value());
-      if (ts === undefined) seen.push(e);
+      if (ts === undefined) {
+        if (res.seenN < seen.length) seen[res.seenN] = e;
+        else seen.push(e);
+        res.seenN++;
+      }
     }
     return res;
   }
@@ -264,20 +279,24 @@ export class ScrapeLoop {
   }
 
   /** Staleness markers for series of the previous scrape missing from this one. */
-  private staleness(app: Appender, seen: Entry[], t: number): void {
+  private staleness(app: Appender, seen: Entry[], seenN: number, t: number): void {
     let seenKeys: Set<string> | undefined;
     const stale = staleNaN();
-    for (const e of this.prev) {
+    for (let i = 0; i < this.prevN; i++) {
+      const e = this.prev[i]!;
       if (e.lastIter === this.iter || e.labels === undefined) continue;
       // Another cache entry (other text, same labels after relabeling) may still be present.
-      seenKeys ??= new Set(seen.map((s) => (s.labels === undefined ? '' : labelsKey(s.labels))));
+      seenKeys ??= new Set(seen.slice(0, seenN).map((s) => (s.labels === undefined ? '' : labelsKey(s.labels))));
       if (seenKeys.has(labelsKey(e.labels))) continue;
       this.safeAppend(app, e, e.labels, t, stale);
     }
+    // Entries past seenN (a shorter scrape) stay referenced until overwritten: they are
+    // cache entries, alive anyway until the cache GC; the cache GC drops them from both arrays.
     if (seen !== this.prev) {
       this.spare = this.prev;
       this.prev = seen;
     }
+    this.prevN = seenN;
   }
 
   private safeAppend(app: Appender, e: Entry, labels: Labels, t: number, v: number): void {
@@ -298,6 +317,8 @@ export class ScrapeLoop {
 
   private gcCache(): void {
     for (const [k, e] of this.cache) if (this.iter - e.lastIter > CACHE_KEEP_ITERS) this.cache.delete(k);
+    if (this.prev.length > this.prevN) this.prev.length = this.prevN;
+    if (this.spare.length > this.prevN) this.spare.length = this.prevN;
   }
 
   /** Number of cached series texts (for tests and metrics). */
