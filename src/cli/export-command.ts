@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FILE_EXTENSIONS, exportSamples, newExportCounts } from '../exchange/index.js';
-import { type Matcher, SelectorError, parseSeriesSelector } from '../model/index.js';
+import type { Matcher } from '../model/index.js';
+import { PromQLParseError, parseMetricSelector } from '../promql/index.js';
 import type { Queryable } from '../storage/index.js';
 import { type ExportFlags, UsageError } from './args.js';
 import { openCommandDb } from './open-db.js';
@@ -46,9 +47,9 @@ export function exportPeriods(flags: Pick<ExportFlags, 'from' | 'to' | 'split' |
 export function parseMatchFlags(match: readonly string[]): Matcher[][] {
   return match.map((m) => {
     try {
-      return parseSeriesSelector(m);
+      return parseMetricSelector(m);
     } catch (e) {
-      if (e instanceof SelectorError) throw new UsageError(`invalid selector --match ${JSON.stringify(m)}: ${e.message}`, { cause: e });
+      if (e instanceof PromQLParseError) throw new UsageError(`invalid selector --match ${JSON.stringify(m)}: ${e.message}`, { cause: e });
       throw e;
     }
   });

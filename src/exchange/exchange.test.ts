@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelsFromRecord, parseSeriesSelector, staleNaN } from '../model/index.js';
+import { labelsFromRecord, staleNaN } from '../model/index.js';
+import { parseMetricSelector } from '../promql/index.js';
 import { MemoryQueryable } from '../storage/index.js';
 import { ExpositionParser } from '../textparse/index.js';
 import { type ExportFormat, formatSeconds, formatSeriesText, parseTime } from './format.js';
@@ -19,7 +20,7 @@ const data = new MemoryQueryable([
 async function run(format: ExportFormat, match: string[], mint = T0 - 1000, maxt = T0 + 60_000): Promise<{ text: string; series: number; samples: number }> {
   const counts = newExportCounts();
   let text = '';
-  for await (const piece of exportSamples(data, { selectors: match.map(parseSeriesSelector), mint, maxt, format }, counts)) text += piece;
+  for await (const piece of exportSamples(data, { selectors: match.map(parseMetricSelector), mint, maxt, format }, counts)) text += piece;
   return { text, series: counts.series, samples: counts.samples };
 }
 
@@ -89,11 +90,11 @@ describe('exportSamples', () => {
 
 describe('federate', () => {
   it('answers the newest sample within the lookback, with external labels', async () => {
-    const text = await federate(data, { selectors: [parseSeriesSelector('{job=~".+"}')], now: T0 + 60_000, externalLabels: labelsFromRecord({ dc: 'eu', job: 'ignored' }), format: 'text' });
+    const text = await federate(data, { selectors: [parseMetricSelector('{job=~".+"}')], now: T0 + 60_000, externalLabels: labelsFromRecord({ dc: 'eu', job: 'ignored' }), format: 'text' });
     assert.equal(text, `# TYPE temp untyped\ntemp{dc="eu",job="a",room="k\\"i\\\\t\\nchen, 1"} NaN ${T0 + 500}\n# TYPE up untyped\nup{dc="eu",instance="x",job="a"} 1 ${T0 + 30_000}\n`);
-    const late = await federate(data, { selectors: [parseSeriesSelector('up')], now: T0 + 31_000 + 300_000, externalLabels: [], format: 'openmetrics' });
+    const late = await federate(data, { selectors: [parseMetricSelector('up')], now: T0 + 31_000 + 300_000, externalLabels: [], format: 'openmetrics' });
     assert.equal(late, '# EOF\n');
-    const om = await federate(data, { selectors: [parseSeriesSelector('up')], now: T0 + 60_000, externalLabels: [], format: 'openmetrics' });
+    const om = await federate(data, { selectors: [parseMetricSelector('up')], now: T0 + 60_000, externalLabels: [], format: 'openmetrics' });
     assert.equal(om, `# TYPE up unknown\nup{instance="x",job="a"} 1 ${(T0 + 30_000) / 1000}\n# EOF\n`);
   });
   it('negotiates the format', () => {

@@ -13,5 +13,4 @@ export {
 } from './labels.js';
 export { type MatchType, Matcher, MatcherError, matchesAll } from './matcher.js';
 export { type Millis, STALE_NAN_BITS, isStaleNaN, staleNaN } from './sample.js';
-export { SelectorError, parseSeriesSelector } from './selector.js';
 export { RegexSyntaxError, type TranslatedRegex, compileAnchored, translateRE2 } from './re2.js';

@@ -1,4 +1,5 @@
-import { type Matcher, SelectorError, parseSeriesSelector } from '../model/index.js';
+import type { Matcher } from '../model/index.js';
+import { PromQLParseError, parseMetricSelector } from '../promql/index.js';
 import { TimeParseError, parseTime } from '../exchange/index.js';
 import { ApiError } from './api-error.js';
 
@@ -14,9 +15,9 @@ export function queryValues(v: QueryValue): string[] {
 export function parseSelectors(values: readonly string[]): Matcher[][] {
   return values.map((text) => {
     try {
-      return parseSeriesSelector(text);
+      return parseMetricSelector(text);
     } catch (e) {
-      if (e instanceof SelectorError) throw new ApiError('bad_data', `invalid parameter "match[]": ${JSON.stringify(text)}: ${e.message}`, { cause: e });
+      if (e instanceof PromQLParseError) throw new ApiError('bad_data', `invalid parameter "match[]": ${JSON.stringify(text)}: ${e.message}`, { cause: e });
       throw e;
     }
   });

@@ -37,6 +37,7 @@ export function parseMetricSelector(input: string): Matcher[] {
     p.ts.next();
     const vs = p.parseVectorSelector(t);
     if (!p.ts.is('EOF')) p.ts.unexpected();
+    checkExpr(vs, input); // e.g. `{}` is refused as in Prometheus: no non-empty matcher
     return [...vs.matchers];
   });
 }
