@@ -90,6 +90,17 @@ describe('Prometheus HTTP API', () => {
     assert.ok(data.result.every((s) => s.values.every(([, v]) => Math.abs(Number(v) - 1) < 1e-9 || Math.abs(Number(v) - 2) < 1e-9)));
   });
 
+  it('answers form POSTs over a real socket (the request closes once its body is read)', async () => {
+    const addr = await server.listen('127.0.0.1', 0);
+    const r = await fetch(`http://127.0.0.1:${addr.port}/api/v1/query_range`, {
+      method: 'POST',
+      body: new URLSearchParams({ query: 'sum(rate(http_requests_total[1m]))', start: String((end - 300_000) / 1000), end: String(end / 1000), step: '60' }),
+    });
+    const body = (await r.json()) as { status: string; data: { result: unknown[] } };
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.equal(body.data.result.length, 1);
+  });
+
   it('gives Prometheus\' error shapes and status codes', async () => {
     const bad = await get('/api/v1/query?query=' + encodeURIComponent('sum(rate(x[5m])'));
     assert.equal(bad.status, 400);

@@ -53,13 +53,20 @@ function apiError(e: unknown): Error {
   return e;
 }
 
-/** An AbortSignal that fires on timeout or when the client goes away. */
-function querySignal(req: FastifyRequest, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+/**
+ * An AbortSignal that fires on timeout or when the client goes away. The response's
+ * `close` is the signal: the request's own `close` fires as soon as a POSTed body has been
+ * read (Node 20), which would cancel every form query.
+ */
+function querySignal(req: FastifyRequest, reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; done: () => void } {
   const ac = new AbortController();
-  const onClose = (): void => ac.abort(new QueryCanceledError('query was canceled: the client went away'));
-  req.raw.once('close', onClose);
+  const res = reply.raw;
+  const onClose = (): void => {
+    if (!res.writableEnded) ac.abort(new QueryCanceledError('query was canceled: the client went away'));
+  };
+  res.once('close', onClose);
   const timer = setTimeout(() => ac.abort(new QueryTimeoutError(`query timed out in expression evaluation`)), timeoutMs);
-  return { signal: ac.signal, done: () => (clearTimeout(timer), req.raw.off('close', onClose)) };
+  return { signal: ac.signal, done: () => (clearTimeout(timer), res.off('close', onClose)) };
 }
 
 function queryTimeout(deps: QueryApiDeps, p: Map<string, string[]>): number {
@@ -86,12 +93,12 @@ function acceptForms(app: FastifyInstance): void {
 /** /api/v1/query, /api/v1/query_range, /api/v1/format_query, /api/v1/parse_query. */
 export function registerQueryRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   acceptForms(app);
-  getPost(app, '/api/v1/query', async (req) => {
+  getPost(app, '/api/v1/query', async (req, reply) => {
     const p = params(req);
     const q = one(p, 'query');
     if (q === undefined || q === '') throw new ApiError('bad_data', 'invalid parameter "query": query must not be empty');
     const t = time(p, 'time', deps.clock.now());
-    const { signal, done } = querySignal(req, queryTimeout(deps, p));
+    const { signal, done } = querySignal(req, reply, queryTimeout(deps, p));
     try {
       const r = await deps.engine.instantQuery(deps.queryable, q, t, signal);
       return success(encodeResult(r), r.warnings, r.infos);
@@ -102,7 +109,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryApiDeps): v
     }
   });
 
-  getPost(app, '/api/v1/query_range', async (req) => {
+  getPost(app, '/api/v1/query_range', async (req, reply) => {
     const p = params(req);
     const q = one(p, 'query');
     if (q === undefined || q === '') throw new ApiError('bad_data', 'invalid parameter "query": query must not be empty');
@@ -116,7 +123,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: QueryApiDeps): v
     if ((end - start) / step > MAX_POINTS_PER_SERIES) {
       throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
     }
-    const { signal, done } = querySignal(req, queryTimeout(deps, p));
+    const { signal, done } = querySignal(req, reply, queryTimeout(deps, p));
     try {
       const r = await deps.engine.rangeQuery(deps.queryable, q, start, end, step, signal);
       return success(encodeResult(r), r.warnings, r.infos);
@@ -146,11 +153,15 @@ function querierFor(deps: QueryApiDeps, p: Map<string, string[]>): Querier {
 /** /api/v1/series, /api/v1/labels, /api/v1/label/:name/values, /api/v1/metadata, /api/v1/query_exemplars. */
 export function registerMetaRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   acceptForms(app);
-  getPost(app, '/api/v1/series', (req) => Promise.resolve().then(() => {
+  getPost(app, '/api/v1/series', (req) => Promise.resolve().then(async () => {
     const p = params(req);
     const sets = matchers(p, true);
     const limit = Number(one(p, 'limit') ?? 0);
-    const q = querierFor(deps, p);
+    // A remote store fetches first (Queryable.prepare), then answers synchronously.
+    const src = deps.queryable.prepare
+      ? await deps.queryable.prepare(sets.map((ms) => ({ matchers: ms, mint: time(p, 'start', MIN_TIME), maxt: time(p, 'end', MAX_TIME), labelsOnly: true })))
+      : deps.queryable;
+    const q = querierFor({ ...deps, queryable: src }, p);
     try {
       const seen = new Set<string>();
       const out: Record<string, string>[] = [];
