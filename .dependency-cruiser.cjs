@@ -64,6 +64,8 @@ module.exports = {
     onlyImports('promql', ['common', 'model', 'storage']),
     onlyImports('api', ['common', 'model', 'promql', 'server', 'storage']),
     onlyImports('collect', ['common', 'config', 'model']),
+    // Its end-to-end test also drives PromQL and the remote write sender (VictoriaMetrics fed by Vigie).
+    { ...onlyImports('remoteread', ['common', 'config', 'model', 'storage']), from: { path: '^src/remoteread/', pathNot: '\\.test\\.ts$' } },
     {
       name: 'server-not-tsdb',
       comment: 'src/server reaches storage through src/storage interfaces, never src/tsdb; it never imports the CLI or the composition root.',

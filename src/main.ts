@@ -28,11 +28,9 @@ import { formatDuration } from './config/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
 import { HostMonitor } from './host/index.js';
 import { createRemoteWrite } from './remote/index.js';
+import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
-import { teeAppendable, type Appendable } from './storage/index.js';
-
-/** Prometheus' default query timeout (its --query.timeout). */
-const QUERY_TIMEOUT_MS = 120_000;
+import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -86,7 +84,14 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     log.info({ name }, 'snapshot written');
     return name;
   };
-  const engine = new Engine({ lookbackDelta: 5 * 60_000, timeoutMs: QUERY_TIMEOUT_MS, logger: log.child({ component: 'query' }), clock: systemClock });
+  // PromQL and the query API read the local TSDB, or a remote store (query.remote_url; read at start, not on reload).
+  const qc = config.query;
+  const engine = new Engine({ lookbackDelta: qc.lookback_delta, timeoutMs: qc.timeout, maxSamples: qc.max_samples, logger: log.child({ component: 'query' }), clock: systemClock });
+  const queryable: Queryable =
+    qc.remote_url === undefined
+      ? db
+      : new RemoteQueryable({ url: qc.remote_url, timeoutMs: qc.remote_timeout, headers: qc.headers, basicAuth: qc.basic_auth, authorization: qc.authorization, userAgent: `Vigie/${opts.version}` });
+  if (qc.remote_url !== undefined) log.info({ url: qc.remote_url }, 'queries read from a remote store');
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -95,7 +100,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
       (app) => {
-        const q = { queryable: db, engine, clock: systemClock, timeoutMs: QUERY_TIMEOUT_MS };
+        const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
         registerMetaRoutes(app, q);
         registerStatusRoutes(app, {

@@ -20,6 +20,7 @@ export {
   type TLSConfig,
   type GlobalConfig,
   type HostConfig,
+  type QueryConfig,
   type RemoteWriteConfig,
   type RemoteWriteQueueConfig,
   type StorageConfig,

@@ -236,6 +236,27 @@ const remoteWriteSchema = z
   })
   .refine((r) => [r.basic_auth, r.authorization, r.bearer_token ?? r.bearer_token_file].filter((x) => x !== undefined).length <= 1, 'at most one of basic_auth, authorization and bearer_token(_file) must be configured');
 
+/** Where queries (PromQL, the query API) read from: the local TSDB, or a remote Prometheus-compatible API. */
+const querySchema = z
+  .strictObject({
+    remote_url: z.url({ protocol: /^https?$/, error: 'remote_url must be an http:// or https:// URL' }).optional(),
+    remote_timeout: duration('30s', 30_000),
+    headers: z.record(z.string(), z.string()).default({}),
+    basic_auth: z
+      .strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString })
+      .refine((b) => b.password === undefined || b.password_file === undefined, 'at most one of basic_auth password & password_file must be configured')
+      .optional(),
+    authorization: z
+      .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
+      .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
+      .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead')
+      .optional(),
+    lookback_delta: duration('5m', 5 * 60_000).refine((d) => d > 0, 'lookback_delta must be positive'),
+    timeout: duration('2m', 120_000).refine((d) => d > 0, 'timeout must be positive'),
+    max_samples: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(50_000_000),
+  })
+  .refine((q) => q.basic_auth === undefined || q.authorization === undefined, 'at most one of basic_auth and authorization must be configured');
+
 /** The whole file. Strict everywhere except the sections owned by later work. */
 const fileSchema = z.strictObject({
   global: globalSchema.prefault({}),
@@ -244,6 +265,7 @@ const fileSchema = z.strictObject({
   auth: z.strictObject({ anonymous: z.enum(['viewer', 'none']).default('none') }).prefault({}),
   scrape_configs: z.array(scrapeConfigSchema).default([]),
   rule_files: z.array(z.string()).default([]),
+  query: querySchema.prefault({}),
   remote_write: z
     .array(remoteWriteSchema)
     .default([])

@@ -12,6 +12,8 @@ export interface VigieConfig {
   /** Prometheus' scrape_configs; job names are unique. */
   readonly scrape_configs: readonly ScrapeConfig[];
   readonly rule_files: readonly string[];
+  /** Where PromQL and the query API read from, and their limits. */
+  readonly query: QueryConfig;
   /** Prometheus' remote_write; names are unique when given. */
   readonly remote_write: readonly RemoteWriteConfig[];
   readonly alerting: Readonly<Record<string, unknown>>;
@@ -172,6 +174,29 @@ export interface RemoteWriteQueueConfig {
   readonly retry_on_http_429: boolean;
   /** Vigie's own: bytes the on-disk queue may hold; oldest batches are dropped beyond. Default 1GiB. */
   readonly max_bytes: number;
+}
+
+/**
+ * The `query` section. Durations in ms. With `remote_url`, PromQL and the query API read from
+ * that Prometheus-compatible API (VictoriaMetrics, cluster vmselect `.../select/0/prometheus`)
+ * instead of the local TSDB; writes stay local (and go out through remote_write).
+ */
+export interface QueryConfig {
+  /** Base URL of the remote API, without `/api/v1`; undefined (default) = read the local TSDB. */
+  readonly remote_url?: string | undefined;
+  /** ms per remote request; default 30s. */
+  readonly remote_timeout: number;
+  /** Extra headers sent with each remote request (e.g. a tenant header). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** At most one of basic_auth and authorization. */
+  readonly basic_auth?: BasicAuthConfig | undefined;
+  readonly authorization?: AuthorizationConfig | undefined;
+  /** ms an instant selector looks back for a sample; default 5m. */
+  readonly lookback_delta: number;
+  /** ms per query; default 2m (Prometheus' --query.timeout). */
+  readonly timeout: number;
+  /** Points one query may hold in memory; default 50,000,000 (Prometheus' --query.max-samples). */
+  readonly max_samples: number;
 }
 
 /** Sections accepted today but not acted on; the loader warns when one is present. */

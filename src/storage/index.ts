@@ -6,6 +6,7 @@ export type {
   RejectReason,
   SampleIterator,
   SelectHints,
+  Selection,
   Series,
   SeriesRef,
   SeriesSet,

@@ -93,9 +93,27 @@ export interface Querier {
   close(): void;
 }
 
+/** One selection a reader is about to make: series matching all `matchers`, samples in [mint, maxt] (inclusive). */
+export interface Selection {
+  readonly matchers: readonly Matcher[];
+  readonly mint: number;
+  readonly maxt: number;
+  /** Only the series' labels are needed (series endpoint): a snapshot may hold no samples for them. */
+  readonly labelsOnly?: boolean;
+}
+
 export interface Queryable {
   /** A querier over the inclusive range [mint, maxt]. The caller must close it. */
   querier(mint: number, maxt: number): Querier;
+  /**
+   * Present on queryables whose data is fetched asynchronously (a remote store), whose own
+   * `select` cannot answer. A reader that selects synchronously (the PromQL engine, the series
+   * endpoint) calls it first, when present, with every selection it will make, and then reads
+   * from the returned Queryable: a snapshot whose `select` answers those selections (same
+   * matchers, a range within one prepared) from memory. Other selections yield an error set.
+   * Rejects on fetch errors and when `signal` aborts.
+   */
+  prepare?(selections: readonly Selection[], signal?: AbortSignal): Promise<Queryable>;
 }
 
 /** What a complete storage backend offers: the local TSDB or a remote one. */

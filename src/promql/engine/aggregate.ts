@@ -105,6 +105,8 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): Matrix {
       }
     }
   }
+  const simple = SIMPLE_OPS.get(e.op);
+  if (simple !== undefined && n > 1) return aggregateBySeries(ev, simple, input, seriesToGroup, groupLabels);
   const cursors = new Int32Array(input.length);
   const out = new Map<string, EvalSeries>();
   const resultSeries: EvalSeries[] = groupLabels.map((m) => ({ metric: m, dropName: false, t: [], v: [] }));
@@ -123,7 +125,7 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): Matrix {
       const f = s.v[c]!;
       const g = groups[seriesToGroup[si]!]!;
       if (isK) {
-        addK(e.op, g, { metric: s.metric, t: ts, v: f, dropName: s.dropName }, p, input.length);
+        addK(e.op, g, s, ts, f, p, input.length);
         continue;
       }
       if (!g.seen) {
@@ -278,13 +280,16 @@ function heapDown(h: Sample[], i0: number, n: number, less: (a: Sample, b: Sampl
   }
 }
 
-function addK(op: AggregateExpr['op'], g: Group, s: Sample, p: number, nInput: number): void {
+/** Adds series `src`'s value `f` at `ts` to a k-aggregation group; the Sample is made only when kept. */
+function addK(op: AggregateExpr['op'], g: Group, src: EvalSeries, ts: number, f: number, p: number, nInput: number): void {
+  const mk = (): Sample => ({ metric: src.metric, t: ts, v: f, dropName: src.dropName });
   if (op === 'limit_ratio') {
     const r = p < -1 ? -1 : p > 1 ? 1 : p;
     if (!g.seen) {
       g.seen = true;
       g.heap = [];
     }
+    const s = mk();
     if (addRatioSample(r, s)) g.heap.push(s);
     return;
   }
@@ -292,29 +297,32 @@ function addK(op: AggregateExpr['op'], g: Group, s: Sample, p: number, nInput: n
   if (k < 1) return;
   if (!g.seen) {
     g.seen = true;
-    g.heap = [s];
+    g.heap = [mk()];
     g.count = 0;
     return;
   }
   if (op === 'limitk') {
-    if (g.heap.length < k) g.heap.push(s);
+    if (g.heap.length < k) g.heap.push(mk());
     return;
   }
   const top = op === 'topk';
-  const less = heapLess(top);
+  const less = top ? LESS_TOP : LESS_BOTTOM;
   const h = g.heap;
   if (h.length < k) {
-    h.push(s);
+    h.push(mk());
     heapUp(h, h.length - 1, less);
     return;
   }
   const root = h[0]!;
-  const replace = top ? root.v < s.v || (Number.isNaN(root.v) && !Number.isNaN(s.v)) : root.v > s.v || (Number.isNaN(root.v) && !Number.isNaN(s.v));
+  const replace = top ? root.v < f || (Number.isNaN(root.v) && !Number.isNaN(f)) : root.v > f || (Number.isNaN(root.v) && !Number.isNaN(f));
   if (replace) {
-    h[0] = s;
+    h[0] = mk();
     if (k > 1) heapDown(h, 0, h.length, less);
   }
 }
+
+const LESS_TOP = heapLess(true);
+const LESS_BOTTOM = heapLess(false);
 
 /** Final order of a topk/bottomk group: best first (sort.Reverse of the heap order). */
 function sortHeap(h: Sample[], top: boolean): Sample[] {
@@ -360,4 +368,154 @@ function goFormatF(f: number): string {
   else if (intLen >= digits.length) r = digits + '0'.repeat(intLen - digits.length);
   else r = digits.slice(0, intLen) + '.' + digits.slice(intLen);
   return (neg ? '-' : '') + r;
+}
+
+const Op = { Sum: 0, Avg: 1, Max: 2, Min: 3, Count: 4, Stddev: 5, Stdvar: 6, Group: 7 } as const;
+type Op = (typeof Op)[keyof typeof Op];
+const SIMPLE_OPS = new Map<AggregateExpr['op'], Op>([
+  ['sum', Op.Sum], ['avg', Op.Avg], ['max', Op.Max], ['min', Op.Min], ['count', Op.Count], ['stddev', Op.Stddev], ['stdvar', Op.Stdvar], ['group', Op.Group],
+]);
+
+/** Cells (group × step) accumulated at once by aggregateBySeries. */
+const CHUNK_CELLS = 1 << 18;
+
+/**
+ * The aggregations without a parameter, for range evaluations: the same arithmetic as the
+ * step-by-step loop of evalAggregate, in the same order within each (group, step) cell
+ * (series order), but walking series by series over chunks of steps, so no per-step
+ * objects are made and each series' points are read sequentially.
+ */
+function aggregateBySeries(ev: Evaluator, op: Op, input: Matrix, seriesToGroup: Int32Array, groupLabels: Labels[]): Matrix {
+  const n = ev.numSteps;
+  const ng = groupLabels.length;
+  const chunk = Math.max(1, Math.min(n, Math.floor(CHUNK_CELLS / Math.max(1, ng))));
+  const cells = ng * chunk;
+  const value = new Float64Array(cells);
+  const kahanC = new Float64Array(cells);
+  const mean = new Float64Array(cells);
+  const count = new Float64Array(cells);
+  const seen = new Uint8Array(cells);
+  const incremental = new Uint8Array(cells);
+  const dropName = new Uint8Array(cells);
+  const cursors = new Int32Array(input.length);
+  const resultSeries: EvalSeries[] = groupLabels.map((m) => ({ metric: m, dropName: false, t: [], v: [] }));
+  const start = ev.start, interval = ev.interval;
+  for (let from = 0; from < n; from += chunk) {
+    ev.ctx.check();
+    const to = Math.min(n, from + chunk);
+    const tEnd = start + (to - 1) * interval;
+    seen.fill(0);
+    for (let si = 0; si < input.length; si++) {
+      const s = input[si]!;
+      const st = s.t, sv = s.v;
+      const base = seriesToGroup[si]! * chunk - from;
+      const dn = s.dropName;
+      let c = cursors[si]!;
+      for (; c < st.length; c++) {
+        const ts = st[c]!;
+        if (ts > tEnd) break;
+        const step = (ts - start) / interval;
+        if (step < from || !Number.isInteger(step)) continue; // not on a step: the step loop never matches it
+        const x = base + step;
+        const f = sv[c]!;
+        if (seen[x] === 0) {
+          seen[x] = 1;
+          value[x] = op === Op.Stddev || op === Op.Stdvar ? (Number.isFinite(f) ? 0 : NaN) : op === Op.Group ? 1 : f;
+          mean[x] = f;
+          kahanC[x] = 0;
+          count[x] = 1;
+          incremental[x] = 0;
+          dropName[x] = dn ? 1 : 0;
+          continue;
+        }
+        if (dn) dropName[x] = 1;
+        switch (op) {
+          case Op.Sum: {
+            const sum = value[x]!;
+            const t = sum + f;
+            if (t === Infinity || t === -Infinity) kahanC[x] = 0;
+            else if (Math.abs(sum) >= Math.abs(f)) kahanC[x] = kahanC[x]! + (sum - t + f);
+            else kahanC[x] = kahanC[x]! + (f - t + sum);
+            value[x] = t;
+            break;
+          }
+          case Op.Avg: {
+            const cnt = ++count[x]!;
+            if (incremental[x] === 0) {
+              const [nv, nc] = kahanInc(f, value[x]!, kahanC[x]!);
+              if (Number.isFinite(nv) || Number.isNaN(nv)) {
+                value[x] = nv;
+                kahanC[x] = nc;
+                break;
+              }
+              incremental[x] = 1;
+              mean[x] = value[x]! / (cnt - 1);
+              kahanC[x] = kahanC[x]! / (cnt - 1);
+            }
+            const q = (cnt - 1) / cnt;
+            const [nm, nc] = kahanInc(f / cnt, q * mean[x]!, q * kahanC[x]!);
+            mean[x] = nm;
+            kahanC[x] = nc;
+            break;
+          }
+          case Op.Max:
+            if (value[x]! < f || Number.isNaN(value[x]!)) value[x] = f;
+            break;
+          case Op.Min:
+            if (value[x]! > f || Number.isNaN(value[x]!)) value[x] = f;
+            break;
+          case Op.Count:
+            count[x]!++;
+            break;
+          case Op.Stddev:
+          case Op.Stdvar: {
+            const cnt = ++count[x]!;
+            const delta = f - mean[x]!;
+            mean[x] = mean[x]! + delta / cnt;
+            value[x] = value[x]! + delta * (f - mean[x]);
+            break;
+          }
+          case Op.Group:
+            break;
+        }
+      }
+      cursors[si] = c;
+    }
+    for (let gi = 0; gi < ng; gi++) {
+      const rs = resultSeries[gi]!;
+      const base = gi * chunk - from;
+      for (let step = from; step < to; step++) {
+        const x = base + step;
+        if (seen[x] === 0) continue;
+        let v: number;
+        switch (op) {
+          case Op.Avg:
+            v = incremental[x] === 1 ? mean[x]! + kahanC[x]! : value[x]! / count[x]! + kahanC[x]! / count[x]!;
+            break;
+          case Op.Count:
+            v = count[x]!;
+            break;
+          case Op.Stdvar:
+            v = value[x]! / count[x]!;
+            break;
+          case Op.Stddev:
+            v = Math.sqrt(value[x]! / count[x]!);
+            break;
+          case Op.Sum:
+            v = Number.isFinite(value[x]!) ? value[x]! + kahanC[x]! : value[x]!;
+            break;
+          default:
+            v = value[x]!;
+        }
+        rs.dropName = dropName[x] === 1;
+        rs.t.push(start + step * interval);
+        rs.v.push(v);
+      }
+    }
+  }
+  const res = resultSeries.filter((r) => r.t.length > 0);
+  let pts = 0;
+  for (const r of res) pts += r.t.length;
+  ev.ctx.addSamples(pts);
+  return res;
 }

@@ -1,10 +1,10 @@
-import { type Labels, METRIC_NAME, compareLabels } from '../../model/index.js';
+import { type Labels, METRIC_NAME, compareLabels, labelsKey } from '../../model/index.js';
 import type { BinaryExpr, BinaryOp, VectorMatching } from '../parser/index.js';
 import { exprType } from '../parser/index.js';
 import { QueryEvalError } from './errors.js';
 import type { Evaluator } from './evaluator.js';
 import { dropMetricName, keepLabels, removeLabels, setLabel } from './labelutil.js';
-import type { Matrix, Sample, Vector } from './types.js';
+import type { EvalSeries, Matrix, Sample, Vector } from './types.js';
 
 /** Go's math.Pow special cases that differ from JS' `**`. */
 function goPow(x: number, y: number): number {
@@ -79,13 +79,21 @@ export function evalBinary(ev: Evaluator, e: BinaryExpr): Matrix {
       case 'unless':
         return ev.rangeEval([e.lhs, e.rhs], (v) => vectorUnless(v[0]!, v[1]!, sig));
       default: {
-        const cache = new Map<string, Labels>();
-        return ev.rangeEval([e.lhs, e.rhs], (v) => vectorBinop(e.op, v[0]!, v[1]!, m, e.returnBool, sig, cache));
+        const lhs = ev.evalMatrix(e.lhs);
+        const rhs = ev.evalMatrix(e.rhs);
+        const fast = oneToOneFast(ev, e.op, lhs, rhs, m, e.returnBool, sig);
+        if (fast) return fast;
+        const cache = new Map<Labels, Map<Labels, Labels>>();
+        return ev.rangeEvalMatrices([lhs, rhs], (v) => vectorBinop(e.op, v[0]!, v[1]!, m, e.returnBool, sig, cache));
       }
     }
   }
   const swap = lt === 'scalar';
-  return ev.rangeEval([e.lhs, e.rhs], (v) => {
+  const lm = ev.evalMatrix(e.lhs);
+  const rm = ev.evalMatrix(e.rhs);
+  const fast = vectorScalarFast(ev, e.op, swap ? rm : lm, swap ? lm : rm, swap, e.returnBool);
+  if (fast) return fast;
+  return ev.rangeEvalMatrices([lm, rm], (v) => {
     const vec = swap ? v[1]! : v[0]!;
     const s = swap ? v[0]![0]! : v[1]![0]!;
     return vectorScalarBinop(e.op, vec, s.v, swap, e.returnBool);
@@ -141,7 +149,7 @@ function matchLabels(l: Labels, m: VectorMatching): Labels {
   return removeLabels(l, names);
 }
 
-function vectorBinop(op: BinaryOp, lhsIn: Vector, rhsIn: Vector, m: VectorMatching, returnBool: boolean, sig: SigFn, cache: Map<string, Labels>): Vector {
+function vectorBinop(op: BinaryOp, lhsIn: Vector, rhsIn: Vector, m: VectorMatching, returnBool: boolean, sig: SigFn, cache: Map<Labels, Map<Labels, Labels>>): Vector {
   const fillL = m.fillValues.lhs;
   const fillR = m.fillValues.rhs;
   if ((lhsIn.length === 0 && rhsIn.length === 0) || ((lhsIn.length === 0 || rhsIn.length === 0) && fillL === undefined && fillR === undefined)) return [];
@@ -174,7 +182,7 @@ function vectorBinop(op: BinaryOp, lhsIn: Vector, rhsIn: Vector, m: VectorMatchi
       if (matchedOne.has(s)) throw new QueryEvalError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
       matchedOne.add(s);
     } else {
-      const key = JSON.stringify(metric);
+      const key = labelsKey(metric);
       let set = matchedMany.get(s);
       if (!set) matchedMany.set(s, (set = new Set()));
       if (set.has(key)) throw new QueryEvalError('multiple matches for labels: grouping labels must ensure unique matches');
@@ -202,9 +210,11 @@ function vectorBinop(op: BinaryOp, lhsIn: Vector, rhsIn: Vector, m: VectorMatchi
   return out;
 }
 
-function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching, cache: Map<string, Labels>): Labels {
-  const key = JSON.stringify(lhs) + JSON.stringify(rhs);
-  const hit = cache.get(key);
+function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching, cache: Map<Labels, Map<Labels, Labels>>): Labels {
+  // Keyed by identity: the same input label sets come back at every step.
+  let byRhs = cache.get(lhs);
+  if (!byRhs) cache.set(lhs, (byRhs = new Map<Labels, Labels>()));
+  const hit = byRhs.get(rhs);
   if (hit) return hit;
   let l = lhs;
   if (changesMetricSchema(op)) l = dropMetricName(l);
@@ -213,7 +223,7 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching,
     const v = rhs.find((x) => x.name === name)?.value ?? '';
     l = setLabel(l, name, v);
   }
-  cache.set(key, l);
+  byRhs.set(rhs, l);
   return l;
 }
 
@@ -238,4 +248,158 @@ function vectorScalarBinop(op: BinaryOp, vec: Vector, scalar: number, swap: bool
 /** Sorts a matrix by labels (range-query results). */
 export function sortMatrix(m: Matrix): Matrix {
   return m.sort((a, b) => compareLabels(a.metric, b.metric));
+}
+
+/** One output series of a fast path, with the step of its first point (for rangeEval's order). */
+interface Pending {
+  series: EvalSeries;
+  first: number;
+}
+
+/**
+ * Orders fast-path output as rangeEval would (by first step, then input order), counts the
+ * points and returns the matrix.
+ */
+function finishFast(ev: Evaluator, pending: Pending[]): Matrix {
+  let pts = 0;
+  for (const p of pending) pts += p.series.t.length;
+  ev.ctx.addSamples(pts);
+  pending.sort((a, b) => a.first - b.first);
+  return pending.map((p) => p.series);
+}
+
+/**
+ * vector op vector, one-to-one without fill values, when the matching signatures are
+ * unique on each side and the result label sets are distinct: every lhs series then has
+ * at most one partner for the whole range, so the pairs and their result labels are
+ * computed once and the values are combined series by series (no per-step vectors).
+ * Returns undefined when the per-step evaluation is needed (it raises the errors).
+ */
+function oneToOneFast(ev: Evaluator, op: BinaryOp, lhs: Matrix, rhs: Matrix, m: VectorMatching, returnBool: boolean, sig: SigFn): Matrix | undefined {
+  if (m.card !== 'one-to-one' || m.fillValues.lhs !== undefined || m.fillValues.rhs !== undefined) return undefined;
+  const right = new Map<string, EvalSeries>();
+  for (const r of rhs) {
+    const s = sig(r.metric);
+    if (right.has(s)) return undefined;
+    right.set(s, r);
+  }
+  const seenLeft = new Set<string>();
+  const pairs: [EvalSeries, EvalSeries, Labels][] = [];
+  const resultKeys = new Set<string>();
+  const cache = new Map<Labels, Map<Labels, Labels>>();
+  for (const l of lhs) {
+    const s = sig(l.metric);
+    if (seenLeft.has(s)) return undefined;
+    seenLeft.add(s);
+    const r = right.get(s);
+    if (!r) continue;
+    const metric = resultMetric(l.metric, r.metric, op, m, cache);
+    const k = labelsKey(metric);
+    if (resultKeys.has(k)) return undefined;
+    resultKeys.add(k);
+    pairs.push([l, r, metric]);
+  }
+  const cmp = COMPARISON.has(op);
+  const trim = op === '</' || op === '>/';
+  const pending: Pending[] = [];
+  for (const [l, r, metric] of pairs) {
+    ev.ctx.check();
+    const t: number[] = [], v: number[] = [];
+    const lt = l.t, lv = l.v, rt = r.t, rv = r.v;
+    let i = 0, j = 0;
+    while (i < lt.length && j < rt.length) {
+      const a = lt[i]!, b = rt[j]!;
+      if (a < b) {
+        i++;
+        continue;
+      }
+      if (b < a) {
+        j++;
+        continue;
+      }
+      const fl = lv[i]!, fr = rv[j]!;
+      i++;
+      j++;
+      let value: number, keep: boolean;
+      if (cmp) {
+        keep = scalarBinop(op, fl, fr) === 1;
+        value = fl;
+      } else if (trim) {
+        keep = false;
+        value = 0;
+      } else {
+        keep = true;
+        value = scalarBinop(op, fl, fr);
+      }
+      if (returnBool) value = keep ? 1 : 0;
+      else if (!keep) continue;
+      t.push(a);
+      v.push(value);
+    }
+    if (t.length > 0) pending.push({ series: { metric, dropName: returnBool, t, v }, first: t[0]! });
+  }
+  return finishFast(ev, pending);
+}
+
+/**
+ * vector op scalar (or scalar op vector with `swap`), series by series. Returns undefined
+ * when two input series share a label set (the per-step evaluation raises the error).
+ */
+function vectorScalarFast(ev: Evaluator, op: BinaryOp, vec: Matrix, scalar: Matrix, swap: boolean, returnBool: boolean): Matrix | undefined {
+  if (op === 'and' || op === 'or' || op === 'unless') return undefined;
+  if (vec.length > 1) {
+    const keys = new Set<string>();
+    for (const s of vec) {
+      const k = labelsKey(s.metric);
+      if (keys.has(k)) return undefined;
+      keys.add(k);
+    }
+  }
+  const n = ev.numSteps;
+  const sv = new Float64Array(n).fill(NaN);
+  const sc = scalar[0];
+  if (sc) for (let i = 0; i < sc.t.length; i++) sv[(sc.t[i]! - ev.start) / ev.interval] = sc.v[i]!;
+  const cmp = COMPARISON.has(op);
+  const trim = op === '</' || op === '>/';
+  const changes = changesMetricSchema(op);
+  const pending: Pending[] = [];
+  for (const s of vec) {
+    ev.ctx.check();
+    const st = s.t, svals = s.v;
+    // Comparisons drop points: a filtered copy of the timestamps; otherwise the same ones.
+    let t: number[] = st;
+    let filtered = false;
+    const v: number[] = [];
+    for (let i = 0; i < st.length; i++) {
+      const x = sv[(st[i]! - ev.start) / ev.interval]!;
+      const l = swap ? x : svals[i]!;
+      const r = swap ? svals[i]! : x;
+      let value: number, keep: boolean;
+      if (cmp) {
+        keep = scalarBinop(op, l, r) === 1;
+        value = swap ? r : l;
+      } else if (trim) {
+        keep = false;
+        value = 0;
+      } else {
+        keep = true;
+        value = scalarBinop(op, l, r);
+      }
+      if (returnBool) {
+        value = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) {
+        if (!filtered) {
+          filtered = true;
+          t = st.slice(0, i);
+        }
+        continue;
+      }
+      if (filtered) t.push(st[i]!);
+      v.push(value);
+    }
+    if (v.length > 0) pending.push({ series: { metric: s.metric, dropName: s.dropName || changes || returnBool, t, v }, first: t[0]! });
+  }
+  return finishFast(ev, pending);
 }

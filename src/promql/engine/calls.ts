@@ -5,7 +5,7 @@ import type { Evaluator } from './evaluator.js';
 import { INSTANT_FUNCTIONS, absentLabels } from './functions-instant.js';
 import { RANGE_FUNCTIONS, type Window } from './functions-range.js';
 import { formatGoFloat, setLabel } from './labelutil.js';
-import { type LoadedSeries, lastAtOrBefore, matrixToLoaded, upperBound, usableAt } from './selectors.js';
+import { type LoadedSeries, forEachSeries, lastAtOrBefore, matrixToLoaded, upperBound, usableAt } from './selectors.js';
 import type { EvalSeries, Matrix } from './types.js';
 
 /** Message for functions that need native histograms, which Vigie does not store. */
@@ -61,13 +61,20 @@ function rangeCall(ev: Evaluator, e: Call, matrixIdx: number): Matrix {
   const params: Float64Array[] = [];
   for (let i = 0; i < e.args.length; i++) if (i !== matrixIdx) params.push(ev.scalarSteps(e.args[i]!));
   if (name === 'double_exponential_smoothing') checkSmoothing(params);
-  let series: LoadedSeries[], off: number, at: number | undefined, range: number;
+  // Matrix selectors stream their series (one held at a time); subqueries are evaluated first.
+  let forEach: (fn: (s: LoadedSeries) => void) => void, off: number, at: number | undefined, range: number;
   if (arg.kind === 'MatrixSelector') {
-    ({ series, off, at, range } = ev.loadForRange(arg));
+    const r = ev.rangeSelection(arg);
+    ({ off, at, range } = r);
+    forEach = (fn) => forEachSeries(ev.ctx, arg.vectorSelector.matchers, r.mint, r.maxt, true, fn);
   } else {
     const child = ev.subqueryEvaluator(arg);
     const m = child.end < child.start ? [] : child.evalMatrix(arg.expr);
-    series = matrixToLoaded(m);
+    const series = matrixToLoaded(m);
+    forEach = (fn) => {
+      for (const s of series) fn(s);
+      for (const s of series) ev.ctx.releaseSamples(s.n);
+    };
     off = ev.offsetOf(arg);
     at = ev.resolveAt(arg.at);
     range = ev.rangeOf(arg);
@@ -76,7 +83,7 @@ function rangeCall(ev: Evaluator, e: Call, matrixIdx: number): Matrix {
   const out: Matrix = [];
   const p: number[] = new Array<number>(params.length).fill(0);
   const n = ev.numSteps;
-  for (const s of series) {
+  forEach((s) => {
     ev.ctx.check();
     const res: EvalSeries = { metric: s.metric, dropName: dropName || s.dropName, t: [], v: [] };
     let lo = 0, hi = 0;
@@ -99,8 +106,7 @@ function rangeCall(ev: Evaluator, e: Call, matrixIdx: number): Matrix {
       out.push(res);
       if ((name === 'rate' || name === 'increase') && arg.kind === 'MatrixSelector') nonCounterInfo(ev, e, s.metric);
     }
-  }
-  for (const s of series) ev.ctx.releaseSamples(s.n);
+  });
   if (name === 'quantile_over_time') {
     const q = params[0];
     if (q && out.length > 0) {

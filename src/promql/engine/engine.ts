@@ -6,6 +6,7 @@ import { mergeSameLabels } from './calls.js';
 import { QueryContext } from './context.js';
 import { QueryEvalError } from './errors.js';
 import { Evaluator, isString } from './evaluator.js';
+import { SelectionRecorder } from './prepare.js';
 import { dropMetricName } from './labelutil.js';
 import type { Matrix, MatrixSeries, Result, VectorElement } from './types.js';
 
@@ -49,12 +50,23 @@ export class Engine {
 
   /** Evaluates `expr` at time `t` (ms). */
   instantQuery(q: Queryable, expr: Expr | string, t: number, signal?: AbortSignal): Promise<Result> {
-    return Promise.resolve().then(() => this.run(q, expr, t, t, 0, signal));
+    return this.source(q, expr, t, t, 0, signal).then((src) => this.run(src, expr, t, t, 0, signal));
   }
 
   /** Evaluates `expr` at start, start+step, …, ≤ end (ms); the result is always a matrix. */
   rangeQuery(q: Queryable, expr: Expr | string, start: number, end: number, step: number, signal?: AbortSignal): Promise<Result> {
-    return Promise.resolve().then(() => this.run(q, expr, start, end, step, signal));
+    return this.source(q, expr, start, end, step, signal).then((src) => this.run(src, expr, start, end, step, signal));
+  }
+
+  /**
+   * What the evaluation reads: `q` itself, or, when `q` fetches asynchronously (`prepare`),
+   * the snapshot it prepares for the selections a dry run on no data records.
+   */
+  private async source(q: Queryable, expr: Expr | string, start: number, end: number, step: number, signal: AbortSignal | undefined): Promise<Queryable> {
+    if (!q.prepare) return q;
+    const rec = new SelectionRecorder();
+    this.run(rec, expr, start, end, step, signal);
+    return q.prepare(rec.selections, signal);
   }
 
   private run(q: Queryable, exprIn: Expr | string, start: number, end: number, step: number, signal: AbortSignal | undefined): Result {

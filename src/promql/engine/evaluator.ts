@@ -1,10 +1,10 @@
-import { labelsKey } from '../../model/index.js';
+import { type Labels, labelsKey } from '../../model/index.js';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from '../parser/index.js';
 import { exprType } from '../parser/index.js';
 import type { QueryContext } from './context.js';
 import { evalDuration } from './durations.js';
-import { QueryEvalError } from './errors.js';
-import { type LoadedSeries, lastAtOrBefore, loadSeries, upperBound, usableAt } from './selectors.js';
+import { QueryEvalError, TooManySamplesError } from './errors.js';
+import { type LoadedSeries, forEachSeries, lastAtOrBefore, loadSeries, upperBound, usableAt } from './selectors.js';
 import type { EvalSeries, Matrix, StringValue, Vector } from './types.js';
 import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
@@ -83,19 +83,21 @@ export class Evaluator {
   /** A scalar series with `value` at every step. */
   constant(value: number): Matrix {
     const n = this.numSteps;
+    // Counted before allocating: a subquery such as [10y:1ms] must fail the limit, not the allocation.
+    this.ctx.addSamples(n);
     const t: number[] = new Array<number>(n);
     const v: number[] = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       t[i] = this.start + i * this.interval;
       v[i] = value;
     }
-    this.ctx.addSamples(n);
     return [{ metric: [], dropName: false, t, v }];
   }
 
   /** Scalar values per step of a scalar-typed expression (NaN where missing). */
   scalarSteps(e: Expr): Float64Array {
     const m = this.evalMatrix(e);
+    if (this.numSteps > this.ctx.maxSamples) throw new TooManySamplesError();
     const out = new Float64Array(this.numSteps).fill(NaN);
     const s = m[0];
     if (s) for (let i = 0; i < s.t.length; i++) out[(s.t[i]! - this.start) / this.interval] = s.v[i]!;
@@ -129,12 +131,18 @@ export class Evaluator {
   }
 
   private vectorSelector(e: VectorSelector): Matrix {
-    const { series, off, at } = this.loadForInstant(e);
+    // Series are read one at a time: only the selected step points are kept.
+    const off = this.offsetOf(e);
+    const at = this.resolveAt(e.at);
+    const refMin = (at ?? this.start) - off;
+    const refMax = (at ?? this.end) - off;
     const out: Matrix = [];
     const lookback = this.ctx.lookback;
-    for (const s of series) {
-      this.ctx.check();
-      const t: number[] = [];
+    const steps = this.numSteps;
+    // Series with a point at every step share one timestamp array (never mutated downstream).
+    let allSteps: number[] | undefined;
+    forEachSeries(this.ctx, e.matchers, refMin - lookback + 1, refMax, false, (s) => {
+      let t: number[] = [];
       const v: number[] = [];
       let hint = 0;
       for (let ts = this.start; ts <= this.end; ts += this.interval) {
@@ -145,24 +153,30 @@ export class Evaluator {
         t.push(ts);
         v.push(s.v[j]!);
       }
-      this.ctx.releaseSamples(s.n);
       if (t.length > 0) {
         this.ctx.addSamples(t.length);
+        if (t.length === steps) t = allSteps ??= t;
         out.push({ metric: s.metric, dropName: false, t, v });
       }
-    }
+    });
     return out;
   }
 
-  /** Loads a matrix selector's series for windows ending at this evaluator's steps (stale markers dropped). */
-  loadForRange(ms: MatrixSelector): { series: LoadedSeries[]; off: number; at: number | undefined; range: number } {
+  /** The sample range [mint, maxt] a matrix selector reads for windows ending at this evaluator's steps. */
+  rangeSelection(ms: MatrixSelector): { mint: number; maxt: number; off: number; at: number | undefined; range: number } {
     const vs = ms.vectorSelector;
     const off = this.offsetOf(vs);
     const at = this.resolveAt(vs.at);
     const range = this.rangeOf(ms);
     const refMin = (at ?? this.start) - off;
     const refMax = (at ?? this.end) - off;
-    return { series: loadSeries(this.ctx, vs.matchers, refMin - range + 1, refMax, true), off, at, range };
+    return { mint: refMin - range + 1, maxt: refMax, off, at, range };
+  }
+
+  /** Loads a matrix selector's series for windows ending at this evaluator's steps (stale markers dropped). */
+  loadForRange(ms: MatrixSelector): { series: LoadedSeries[]; off: number; at: number | undefined; range: number } {
+    const { mint, maxt, off, at, range } = this.rangeSelection(ms);
+    return { series: loadSeries(this.ctx, ms.vectorSelector.matchers, mint, maxt, true), off, at, range };
   }
 
   private matrixSelectorInstant(ms: MatrixSelector): Matrix {
@@ -209,11 +223,18 @@ export class Evaluator {
    * For an instant evaluation the output order of `fn` is preserved.
    */
   rangeEval(exprs: readonly (Expr | undefined)[], fn: StepFn): Matrix {
-    const mats: Matrix[] = exprs.map((e) => (e === undefined || exprType(e) === 'string' ? [] : this.evalMatrix(e)));
+    return this.rangeEvalMatrices(exprs.map((e) => (e === undefined || exprType(e) === 'string' ? [] : this.evalMatrix(e))), fn);
+  }
+
+  /** rangeEval over already evaluated inputs. */
+  rangeEvalMatrices(mats: readonly Matrix[], fn: StepFn): Matrix {
     const cursors = mats.map((m) => new Int32Array(m.length));
     const vectors: Vector[] = mats.map(() => []);
     const instant = this.start === this.end;
     const bySeries = new Map<string, EvalSeries>();
+    // Output label sets are usually the same objects from step to step: look them up by
+    // identity first, by content (labelsKey) only for a label set not seen before.
+    const byMetric = new Map<Labels, EvalSeries>();
     let step = 0;
     for (let ts = this.start; ts <= this.end; ts += this.interval, step++) {
       this.ctx.check();
@@ -239,12 +260,17 @@ export class Evaluator {
       }
       this.ctx.addSamples(res.length);
       for (const smp of res) {
-        const key = labelsKey(smp.metric);
-        let s = bySeries.get(key);
+        let s = byMetric.get(smp.metric);
         if (!s) {
-          s = { metric: smp.metric, dropName: smp.dropName, t: [], v: [] };
-          bySeries.set(key, s);
-        } else if (s.t[s.t.length - 1] === ts) {
+          const key = labelsKey(smp.metric);
+          s = bySeries.get(key);
+          if (!s) {
+            s = { metric: smp.metric, dropName: smp.dropName, t: [], v: [] };
+            bySeries.set(key, s);
+          }
+          byMetric.set(smp.metric, s);
+        }
+        if (s.t.length > 0 && s.t[s.t.length - 1] === ts) {
           throw new QueryEvalError('vector cannot contain metrics with the same labelset');
         }
         s.t.push(ts);

@@ -17,21 +17,22 @@ export interface LoadedSeries {
 }
 
 /**
- * Loads every series matching `matchers` with samples in [mint, maxt] (inclusive).
- * With `dropStale`, staleness markers are left out (matrix selectors); otherwise they
- * are kept so instant selection can end a series at them. Counts loaded points.
+ * Calls `fn` with every series matching `matchers` that has samples in [mint, maxt]
+ * (inclusive), one at a time. With `dropStale`, staleness markers are left out (matrix
+ * selectors); otherwise they are kept so instant selection can end a series at them.
+ * The series' points are counted while `fn` runs and released after; its arrays are a
+ * scratch buffer reused for the next series (copy what must outlive the call).
  */
-export function loadSeries(ctx: QueryContext, matchers: readonly Matcher[], mint: number, maxt: number, dropStale: boolean): LoadedSeries[] {
+export function forEachSeries(ctx: QueryContext, matchers: readonly Matcher[], mint: number, maxt: number, dropStale: boolean, fn: (s: LoadedSeries) => void): void {
   const q = ctx.queryable.querier(mint, maxt);
-  const out: LoadedSeries[] = [];
+  let t = new Float64Array(256);
+  let v = new Float64Array(256);
   try {
     const set = q.select(matchers, { start: mint, end: maxt });
     while (set.next()) {
       ctx.check();
       const s = set.at();
       const it = s.iterator();
-      let t = new Float64Array(16);
-      let v = new Float64Array(16);
       let n = 0;
       while (it.next()) {
         const val = it.v;
@@ -52,13 +53,26 @@ export function loadSeries(ctx: QueryContext, matchers: readonly Matcher[], mint
       if (e) throw new QueryEvalError(`expanding series: ${e.message}`, { cause: e });
       if (n === 0 && dropStale) continue;
       ctx.addSamples(n);
-      out.push({ metric: s.labels, dropName: false, t, v, n });
+      fn({ metric: s.labels, dropName: false, t, v, n });
+      ctx.releaseSamples(n);
     }
     const e = set.err();
     if (e) throw new QueryEvalError(`expanding series: ${e.message}`, { cause: e });
   } finally {
     q.close();
   }
+}
+
+/**
+ * Loads every series matching `matchers` with samples in [mint, maxt] (inclusive), as
+ * forEachSeries, keeping them all: their points stay counted until the caller releases them.
+ */
+export function loadSeries(ctx: QueryContext, matchers: readonly Matcher[], mint: number, maxt: number, dropStale: boolean): LoadedSeries[] {
+  const out: LoadedSeries[] = [];
+  forEachSeries(ctx, matchers, mint, maxt, dropStale, (s) => {
+    ctx.addSamples(s.n);
+    out.push({ metric: s.metric, dropName: s.dropName, t: s.t.slice(0, s.n), v: s.v.slice(0, s.n), n: s.n });
+  });
   return out;
 }
 
