@@ -22,7 +22,7 @@ import {
   createMetricsRegistry,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
-import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes } from './api/index.js';
+import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute } from './api/index.js';
 import { Engine } from './promql/index.js';
 import { formatDuration } from './config/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
@@ -103,6 +103,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
         registerMetaRoutes(app, q);
+        registerTargetsRoute(app, { active: () => scrape.targets(), dropped: () => scrape.droppedTargets() });
         registerStatusRoutes(app, {
           version: opts.version,
           startTime: new Date(systemClock.now()),

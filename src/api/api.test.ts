@@ -5,7 +5,7 @@ import { labelsFromRecord } from '../model/index.js';
 import { Engine } from '../promql/index.js';
 import { createHttpServer, createMetricsRegistry, type HttpServer } from '../server/index.js';
 import { MemoryQueryable } from '../storage/index.js';
-import { formatValue, registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, redactSecrets } from './index.js';
+import { formatValue, registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute, redactSecrets } from './index.js';
 
 const T0 = 1_700_000_000_000; // ms
 const STEP = 15_000;
@@ -44,6 +44,10 @@ describe('Prometheus HTTP API', () => {
         (app) => {
           registerQueryRoutes(app, deps);
           registerMetaRoutes(app, deps);
+          registerTargetsRoute(app, {
+            active: () => [{ scrapePool: 'api', health: 'up' }, { scrapePool: 'db', health: 'down' }],
+            dropped: () => [{ scrapePool: 'api' }],
+          });
           registerStatusRoutes(app, {
             version: '1.2.3',
             startTime: new Date(T0),
@@ -143,6 +147,15 @@ describe('Prometheus HTTP API', () => {
     assert.deepEqual((await get('/api/v1/metadata')).body, { status: 'success', data: {} });
     assert.equal((await post('/api/v1/series', { 'match[]': 'http_requests_total', start: String(T0 / 1000), end: String(end / 1000) })).status, 200);
     assert.deepEqual((await get('/api/v1/query_exemplars?query=up')).body['data'], []);
+  });
+
+  it('lists scrape targets in Prometheus\' shape, filtered by state and pool', async () => {
+    const all = (await get('/api/v1/targets')).body['data'] as { activeTargets: unknown[]; droppedTargets: unknown[]; droppedTargetCounts: Record<string, number> };
+    assert.equal(all.activeTargets.length, 2);
+    assert.deepEqual(all.droppedTargetCounts, { api: 1 });
+    const db = (await get('/api/v1/targets?state=active&scrapePool=db')).body['data'] as { activeTargets: { health: string }[]; droppedTargets: unknown[] };
+    assert.deepEqual(db.activeTargets.map((t) => t.health), ['down']);
+    assert.deepEqual(db.droppedTargets, []);
   });
 
   it('formats and parses queries', async () => {

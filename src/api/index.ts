@@ -3,3 +3,4 @@
 export { type QueryApiDeps, registerMetaRoutes, registerQueryRoutes } from './routes.js';
 export { type StatusDeps, redactSecrets, registerStatusRoutes } from './status.js';
 export { formatValue } from './encode.js';
+export { type TargetsDeps, registerTargetsRoute } from './targets.js';
