@@ -137,10 +137,15 @@ describe('Prometheus HTTP API', () => {
   });
 
   it('holds Grafana\'s Prometheus data source contract (save & test, suggestions, metadata)', async () => {
-    // "Save & test" runs an instant query of 1+1 and reads buildinfo.
-    const health = await get('/api/v1/query?query=1%2B1&time=' + end / 1000);
-    assert.deepEqual((health.body['data'] as { result: unknown }).result, [end / 1000, '2']);
-    assert.equal(((await get('/api/v1/status/buildinfo')).body['data'] as { version: string }).version, '1.2.3');
+    // "Save & test" (Grafana's pkg/promlib healthcheck.go): an instant query of 1+1 over the time
+    // range 1 s..4 s, POSTed as a form by default (evaluated at the range's end), then
+    // /api/v1/status/buildinfo, whose lack of "features" makes Grafana treat the source as Prometheus.
+    const health = await post('/api/v1/query', { query: '1+1', time: '4' });
+    assert.equal(health.status, 200);
+    assert.deepEqual((health.body['data'] as { resultType: string; result: unknown }), { resultType: 'scalar', result: [4, '2'] });
+    const build = (await get('/api/v1/status/buildinfo')).body['data'] as { version: string; features?: unknown };
+    assert.equal(build.version, '1.2.3');
+    assert.equal(build.features, undefined);
     // Metric and label suggestions, metadata for the query builder.
     assert.equal((await get(`/api/v1/label/__name__/values?start=${T0 / 1000}&end=${end / 1000}`)).status, 200);
     assert.equal((await post('/api/v1/labels', { start: String(T0 / 1000), end: String(end / 1000) })).status, 200);
