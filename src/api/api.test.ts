@@ -142,7 +142,7 @@ describe('Prometheus HTTP API', () => {
     // /api/v1/status/buildinfo, whose lack of "features" makes Grafana treat the source as Prometheus.
     const health = await post('/api/v1/query', { query: '1+1', time: '4' });
     assert.equal(health.status, 200);
-    assert.deepEqual((health.body['data'] as { resultType: string; result: unknown }), { resultType: 'scalar', result: [4, '2'] });
+    assert.deepEqual(health.body['data'], { resultType: 'scalar', result: [4, '2'] });
     const build = (await get('/api/v1/status/buildinfo')).body['data'] as { version: string; features?: unknown };
     assert.equal(build.version, '1.2.3');
     assert.equal(build.features, undefined);
