@@ -15,4 +15,4 @@ export type {
 export { SampleRejectedError } from './interface.js';
 export { ArraySeriesSet, ErrorSeriesSet, collectSamples, emptySeriesSet, sortSeries } from './series-set.js';
 export { type TeeSample, teeAppendable } from './tee.js';
-export { MemoryQueryable, type MemorySeries } from './memory.js';
+export { MemStorage, MemStorageError, MemoryQueryable, type MemorySeries } from './memory.js';

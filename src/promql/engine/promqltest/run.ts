@@ -5,7 +5,7 @@ import { Engine } from '../engine.js';
 import type { Result } from '../types.js';
 import { compareAnnotations, compareResult } from './compare.js';
 import { type EvalCmd, parseScript } from './script.js';
-import { MemStorage } from './storage.js';
+import { MemStorage } from '../../../storage/index.js';
 
 /** Outcome of one eval statement. */
 export interface EvalOutcome {
