@@ -1,3 +1,4 @@
+import { waitUntil } from '../common/index.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,16 +10,8 @@ import { parseConfig } from '../config/index.js';
 import { labelsFromRecord } from '../model/index.js';
 import { type RemoteSample, createRemoteWrite } from './index.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (await cond()) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = waitUntil;
 
 function startVm(dir: string, port: number): ChildProcess {
   return spawn('victoria-metrics', [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-search.disableCache'], { stdio: 'ignore' });

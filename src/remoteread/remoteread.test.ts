@@ -1,3 +1,4 @@
+import { waitUntil } from '../common/index.js';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,16 +15,8 @@ import { type RemoteSample, createRemoteWrite } from '../remote/index.js';
 import { MemoryQueryable, type MemorySeries, collectSamples } from '../storage/index.js';
 import { RemoteQueryable, parseExport } from './index.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (await cond()) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = waitUntil;
 
 const hasVm = spawnSync('sh', ['-c', 'command -v victoria-metrics'], { stdio: 'ignore' }).status === 0;
 
