@@ -13,48 +13,39 @@ export function describeValue(v: unknown): string {
   return 'a map';
 }
 
-/** A duration field: a Prometheus duration string (or the number 0), parsed to ms. */
-function duration(example: string, defaultMs: number) {
+/**
+ * A field written as text and parsed to a number (a duration in ms, a size in bytes), or
+ * given directly as a number `acceptNumber` allows. `kind` names it in messages.
+ */
+function parsedField(kind: string, example: string, parse: (text: string) => number, acceptNumber: (n: number) => boolean, fallback: number) {
   return z
     .unknown()
     .transform((v, ctx): number => {
-      if (v === 0) return 0;
+      if (typeof v === 'number' && acceptNumber(v)) return v;
       if (typeof v === 'string') {
         try {
-          return parseDuration(v);
+          return parse(v);
         } catch (err) {
           if (err instanceof Error && /too large/.test(err.message)) {
-            ctx.addIssue({ code: 'custom', message: `duration ${describeValue(v)} is too large` });
+            ctx.addIssue({ code: 'custom', message: `${kind} ${describeValue(v)} is too large` });
             return z.NEVER;
           }
         }
       }
-      ctx.addIssue({ code: 'custom', message: `expected a duration like ${example}, got ${describeValue(v)}` });
+      ctx.addIssue({ code: 'custom', message: `expected a ${kind} like ${example}, got ${describeValue(v)}` });
       return z.NEVER;
     })
-    .default(defaultMs);
+    .default(fallback);
+}
+
+/** A duration field: a Prometheus duration string (or the number 0), parsed to ms. */
+function duration(example: string, defaultMs: number) {
+  return parsedField('duration', example, parseDuration, (n) => n === 0, defaultMs);
 }
 
 /** A byte-size field: a string like 512MB / 10GiB, or a whole number of bytes. */
 function byteSize(example: string, defaultBytes: number) {
-  return z
-    .unknown()
-    .transform((v, ctx): number => {
-      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-      if (typeof v === 'string') {
-        try {
-          return parseByteSize(v);
-        } catch (err) {
-          if (err instanceof Error && /too large/.test(err.message)) {
-            ctx.addIssue({ code: 'custom', message: `size ${describeValue(v)} is too large` });
-            return z.NEVER;
-          }
-        }
-      }
-      ctx.addIssue({ code: 'custom', message: `expected a size like ${example}, got ${describeValue(v)}` });
-      return z.NEVER;
-    })
-    .default(defaultBytes);
+  return parsedField('size', example, parseByteSize, (n) => Number.isSafeInteger(n) && n >= 0, defaultBytes);
 }
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
