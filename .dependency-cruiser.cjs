@@ -58,12 +58,22 @@ module.exports = {
     onlyImports('model', ['common']),
     onlyImports('storage', ['model', 'common']),
     onlyImports('tsdb', ['storage', 'model', 'common']),
-    onlyImports('config', ['common', 'model', 'relabel']),
+    // config composes the schemas that probe (blackbox modules) and notify (Alertmanager's config) own.
+    onlyImports('config', ['common', 'model', 'relabel', 'probe', 'notify']),
     onlyImports('relabel', ['common', 'model']),
     onlyImports('textparse', ['common']),
     onlyImports('promql', ['common', 'model', 'storage']),
     onlyImports('api', ['common', 'model', 'promql', 'server', 'storage']),
     onlyImports('collect', ['common', 'config', 'model']),
+    onlyImports('state', ['common']),
+    // Probers are pure: no storage, no scheduling (that is src/uptime).
+    onlyImports('probe', ['common', 'model']),
+    onlyImports('uptime', ['common', 'model', 'storage', 'promql', 'probe', 'state', 'server', 'config']),
+    onlyImports('template', ['common']),
+    // Rules reach the engine and the notifier through function types, never src/notify.
+    onlyImports('rules', ['common', 'model', 'storage', 'promql', 'template', 'state', 'server', 'config']),
+    onlyImports('notify', ['common', 'model', 'state', 'server', 'template']),
+    onlyImports('auth', ['common', 'state', 'server', 'config']),
     // Its end-to-end test also drives PromQL and the remote write sender (VictoriaMetrics fed by Vigie).
     { ...onlyImports('remoteread', ['common', 'config', 'model', 'storage']), from: { path: '^src/remoteread/', pathNot: '\\.test\\.ts$' } },
     {

@@ -248,6 +248,21 @@ const querySchema = z
   })
   .refine((q) => q.basic_auth === undefined || q.authorization === undefined, 'at most one of basic_auth and authorization must be configured');
 
+/** A `probes:` job: targets probed with one blackbox module (names checked against probe_modules below). */
+const probeJobSchema = z
+  .strictObject({
+    job_name: z.string().min(1, 'job_name must not be empty'),
+    module: z.string().min(1, 'module must not be empty'),
+    targets: z.array(z.string().min(1, 'a target must not be empty')).default([]),
+    interval: duration('30s', 30_000).refine((d) => d > 0, 'interval must be positive'),
+    // 0 = not set: the module's timeout, else the interval minus 10% (capped at 2m).
+    timeout: duration('10s', 0),
+    // 0 = no "slow" status; a successful probe longer than this is "slow".
+    slow_threshold: duration('3s', 0),
+    labels: labelMap.default({}),
+  })
+  .refine((j) => j.timeout <= j.interval, { path: ['timeout'], message: 'timeout must not be greater than interval' });
+
 /** The whole file. Strict everywhere except the sections owned by later work. */
 const fileSchema = z.strictObject({
   global: globalSchema.prefault({}),
@@ -266,7 +281,7 @@ const fileSchema = z.strictObject({
     }),
   alerting: looseMap.default({}),
   probe_modules: looseMap.default({}),
-  probes: z.array(looseMap).default([]),
+  probes: z.array(probeJobSchema).default([]),
 });
 
 /**
@@ -287,6 +302,11 @@ export const configSchema = fileSchema.transform((c, ctx) => {
     }
     return { ...s, scrape_interval, scrape_timeout };
   });
+  const probeJobs = new Set<string>();
+  for (const [i, p] of c.probes.entries()) {
+    if (probeJobs.has(p.job_name) || seen.has(p.job_name)) ctx.addIssue({ code: 'custom', path: ['probes', i, 'job_name'], message: `job name ${JSON.stringify(p.job_name)} is already used by another probe job or scrape config` });
+    probeJobs.add(p.job_name);
+  }
   return { ...c, scrape_configs };
 });
 

@@ -18,7 +18,24 @@ export interface VigieConfig {
   readonly remote_write: readonly RemoteWriteConfig[];
   readonly alerting: Readonly<Record<string, unknown>>;
   readonly probe_modules: Readonly<Record<string, unknown>>;
-  readonly probes: readonly Readonly<Record<string, unknown>>[];
+  /** Probe jobs; job names unique among probes and scrape_configs. */
+  readonly probes: readonly ProbeJobConfig[];
+}
+
+/** One `probes:` job: each target is probed with `module` every `interval`. */
+export interface ProbeJobConfig {
+  readonly job_name: string;
+  /** Name of a module of probe_modules (or a built-in one). */
+  readonly module: string;
+  readonly targets: readonly string[];
+  /** ms; default 30s. */
+  readonly interval: number;
+  /** ms; 0 = the module's timeout, else derived from the interval. */
+  readonly timeout: number;
+  /** ms; a successful probe slower than this is "slow"; 0 = never slow. */
+  readonly slow_threshold: number;
+  /** Added to every series of the job. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface GlobalConfig {

@@ -1,0 +1,1 @@
+export type { Alert, Notification, NotifiedAlert, NotifyFunc } from './types.js';

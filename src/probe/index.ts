@@ -1,0 +1,1 @@
+export type { ProbeMetric, ProbeOptions, ProbeResult } from './types.js';

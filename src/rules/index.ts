@@ -1,0 +1,1 @@
+export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './types.js';

@@ -1,0 +1,1 @@
+export { type StateDb, StateDbError, migrate, openStateDb } from './state-db.js';
