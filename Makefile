@@ -34,7 +34,8 @@ lint: $(DEPS)
 # when its command is missing; a test whose peer cannot be installed says so and skips.
 # Format: command:package
 TEST_PEERS := prometheus:prometheus victoria-metrics:victoria-metrics prometheus-node-exporter:prometheus-node-exporter \
-  prometheus-blackbox-exporter:prometheus-blackbox-exporter amtool:prometheus-alertmanager dnsmasq:dnsmasq-base ping:iputils-ping
+  prometheus-blackbox-exporter:prometheus-blackbox-exporter amtool:prometheus-alertmanager dnsmasq:dnsmasq-base ping:iputils-ping \
+  chromium:chromium
 
 system-deps:
 	@missing=(); for cp in $(TEST_PEERS); do command -v "$${cp%%:*}" >/dev/null 2>&1 || missing+=("$${cp#*:}"); done; \
