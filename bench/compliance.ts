@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compress } from '../src/remote/snappy.js';
-import { PROM_URL, ROOT, sleep, start, startPrometheus, waitHttp } from './peers.js';
+import { PROM_URL, ROOT, VIGIE_AUTH, sleep, start, startPrometheus, vigieEnv, waitHttp } from './peers.js';
 
 const { values: args } = parseArgs({
   options: { filter: { type: 'string' }, verbose: { type: 'boolean', default: false }, post: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' } },
@@ -173,10 +173,15 @@ function writeRequests(series: Series[], from: number, to: number, chunkMs: numb
   return bodies;
 }
 
+/** Vigie's bench token for requests to Vigie; nothing for the reference. */
+function authFor(url: string): Record<string, string> {
+  return url === VIGIE_URL ? { ...VIGIE_AUTH } : {};
+}
+
 async function remoteWrite(url: string, body: Buffer): Promise<void> {
   const r = await fetch(`${url}/api/v1/write`, {
     method: 'POST', body,
-    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
+    headers: { ...authFor(url), 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
   });
   if (!r.ok) throw new Error(`${url}: remote write ${r.status} ${await r.text()}`);
 }
@@ -189,8 +194,8 @@ interface Answer { ok: boolean; status: number; error?: string; resultType?: str
 async function rangeQuery(url: string, q: string, startS: number, endS: number): Promise<Answer> {
   const body = new URLSearchParams({ query: q, start: startS.toFixed(3), end: endS.toFixed(3), step: String(STEP_S) });
   const r = args.post
-    ? await fetch(`${url}/api/v1/query_range`, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
-    : await fetch(`${url}/api/v1/query_range?${body.toString()}`);
+    ? await fetch(`${url}/api/v1/query_range`, { method: 'POST', body, headers: { ...authFor(url), 'Content-Type': 'application/x-www-form-urlencoded' } })
+    : await fetch(`${url}/api/v1/query_range?${body.toString()}`, { headers: authFor(url) });
   const text = await r.text();
   let j: { status?: string; error?: string; data?: { resultType: string; result: Sample[] } };
   try {
@@ -247,7 +252,7 @@ async function main(): Promise<void> {
   }).filter((q) => !args.filter || new RegExp(args.filter).test(q.query));
   const work = mkdtempSync(join(tmpdir(), 'vigie-compliance-'));
   writeFileSync(join(work, 'vigie.yml'), 'host:\n  enabled: false\nstorage:\n  retention:\n    time: 30d\n');
-  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19401', '--log.level', 'warn']);
+  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19401', '--log.level', 'warn'], vigieEnv());
   const prom = startPrometheus(work);
   try {
     await Promise.all([waitHttp(`${VIGIE_URL}/-/ready`), waitHttp(`${PROM_URL}/-/ready`)]);

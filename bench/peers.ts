@@ -42,6 +42,29 @@ export function sharedTool(work: string): string {
   return tool;
 }
 
+/**
+ * Vigie guards every route but health and readiness: benches start it with this admin token
+ * (VIGIE_API_TOKEN) and send it. Loopback only, so a fixed value is fine.
+ */
+export const BENCH_TOKEN = 'vigie_bench-token-loopback-only';
+export const VIGIE_AUTH: Readonly<Record<string, string>> = { authorization: `Bearer ${BENCH_TOKEN}` };
+
+/** The environment to start bin/vigie with in a bench (its admin token set). */
+export function vigieEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, VIGIE_API_TOKEN: BENCH_TOKEN };
+}
+
+/**
+ * Node arguments (before the tool's script) and environment to run a shared tool of
+ * ../shared/bench so that its requests to `vigieUrl` carry the bench token (auth-fetch.ts).
+ */
+export function toolWithVigieAuth(vigieUrl: string): { readonly nodeArgs: string[]; readonly env: NodeJS.ProcessEnv } {
+  return {
+    nodeArgs: ['--import', join(ROOT, 'dist', 'bench', 'auth-fetch.js')],
+    env: { ...process.env, VIGIE_BENCH_TOKEN: BENCH_TOKEN, VIGIE_BENCH_ORIGINS: new URL(vigieUrl).origin },
+  };
+}
+
 export const PROM_URL = 'http://127.0.0.1:19090';
 export const VM_URL = 'http://127.0.0.1:18428';
 

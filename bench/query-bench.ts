@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROM_URL, ROOT, TEMPLATE, VM_URL, sharedTool, sleep, start, startPrometheus, startVictoriaMetrics, waitHttp } from './peers.js';
+import { PROM_URL, ROOT, TEMPLATE, VM_URL, sharedTool, sleep, start, startPrometheus, startVictoriaMetrics, toolWithVigieAuth, vigieEnv, waitHttp } from './peers.js';
 
 const { values: args } = parseArgs({
   options: { hosts: { type: 'string', default: '10' }, hours: { type: 'string', default: '24' }, runs: { type: 'string', default: '5' }, out: { type: 'string', default: 'bench/results' } },
@@ -22,18 +22,19 @@ async function main(): Promise<void> {
   const end = Math.floor(Date.now() / 60000) * 60000;
   const tool = sharedTool(work);
   writeFileSync(join(work, 'vigie.yml'), 'host:\n  enabled: false\nstorage:\n  retention:\n    time: 30d\n');
-  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19400', '--log.level', 'warn']);
+  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19400', '--log.level', 'warn'], vigieEnv());
+  const withAuth = toolWithVigieAuth(VIGIE_URL);
   const prom = startPrometheus(work);
   const vm = startVictoriaMetrics(work);
   try {
     await Promise.all([waitHttp(`${VIGIE_URL}/-/ready`), waitHttp(`${PROM_URL}/-/ready`), waitHttp(`${VM_URL}/health`)]);
     console.error('loading the fleet into the three systems...');
-    execFileSync(process.execPath, [join(tool, 'fleet-write.mjs'), '--template', TEMPLATE, '--url',
-      `${VIGIE_URL}/api/v1/write,${PROM_URL}/api/v1/write,${VM_URL}/api/v1/write`, '--hosts', args.hosts, '--hours', args.hours, '--end', String(end)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.execPath, [...withAuth.nodeArgs, join(tool, 'fleet-write.mjs'), '--template', TEMPLATE, '--url',
+      `${VIGIE_URL}/api/v1/write,${PROM_URL}/api/v1/write,${VM_URL}/api/v1/write`, '--hosts', args.hosts, '--hours', args.hours, '--end', String(end)], { stdio: ['ignore', 'inherit', 'inherit'], env: withAuth.env });
     await fetch(`${VM_URL}/internal/force_flush`);
     await sleep(5000);
-    const out = execFileSync(process.execPath, [join(tool, 'query-bench.mjs'), '--end', String(end), '--hours', args.hours, '--step', '60', '--runs', args.runs,
-      `vigie=${VIGIE_URL}`, `prom=${PROM_URL}`, `vm=${VM_URL}`], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [...withAuth.nodeArgs, join(tool, 'query-bench.mjs'), '--end', String(end), '--hours', args.hours, '--step', '60', '--runs', args.runs,
+      `vigie=${VIGIE_URL}`, `prom=${PROM_URL}`, `vm=${VM_URL}`], { encoding: 'utf8', env: withAuth.env });
     const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Row);
     const ms = (s: string | undefined): number => Number(/^([\d.]+)ms/.exec(s ?? '')?.[1] ?? NaN);
     const shape = (s: string | undefined): string => /\((.*)\)/.exec(s ?? '')?.[1] ?? s ?? '';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROM_URL, ROOT, TEMPLATE, VM_URL, sharedTool, sleep, start, startPrometheus, startVictoriaMetrics, waitHttp } from './peers.js';
+import { PROM_URL, ROOT, TEMPLATE, VM_URL, sharedTool, sleep, start, startPrometheus, startVictoriaMetrics, toolWithVigieAuth, vigieEnv, waitHttp } from './peers.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
 
 const { values: args } = parseArgs({
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   const tool = sharedTool(work);
   // Vigie as shipped (bin/vigie and its Node flags), monitoring nothing but what it receives.
   writeFileSync(join(work, 'vigie.yml'), 'host:\n  enabled: false\nstorage:\n  retention:\n    time: 30d\n');
-  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19401', '--log.level', 'warn']);
+  const vigie = start(join(ROOT, 'bin/vigie'), ['server', '--config', join(work, 'vigie.yml'), '--data-dir', join(work, 'vigie'), '--listen', '127.0.0.1:19401', '--log.level', 'warn'], vigieEnv());
+  // fleet-write.mjs sends no credentials: a preloaded fetch adds Vigie's token (to Vigie only).
+  const withAuth = toolWithVigieAuth('http://127.0.0.1:19401');
   const prom = startPrometheus(work);
   const vm = startVictoriaMetrics(work);
   const procs = { vigie, prometheus: prom, victoriametrics: vm };
@@ -43,8 +45,8 @@ async function main(): Promise<void> {
     const result: Record<string, Record<string, number>> = {};
     for (const [name, url] of [['vigie', 'http://127.0.0.1:19401/api/v1/write'], ['prometheus', 'http://127.0.0.1:19090/api/v1/write'], ['victoriametrics', 'http://127.0.0.1:18428/api/v1/write']] as const) {
       const c0 = cpuSeconds(procs[name].pid!);
-      const out = execFileSync(process.execPath, [join(tool, 'fleet-write.mjs'), '--template', TEMPLATE, '--url', url,
-        '--hosts', String(hosts), '--hours', String(hours), '--end', String(end)], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...withAuth.nodeArgs, join(tool, 'fleet-write.mjs'), '--template', TEMPLATE, '--url', url,
+        '--hosts', String(hosts), '--hours', String(hours), '--end', String(end)], { encoding: 'utf8', env: withAuth.env });
       const load = JSON.parse(out.trim().split('\n').pop()!) as { samples: number; errors: number; seconds: number };
       const c1 = cpuSeconds(procs[name].pid!);
       if (load.errors > 0) throw new Error(`${name}: fleet-write reported ${load.errors} errors`);

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { Auth } from './auth/index.js';
 import { systemClock } from './common/index.js';
 import { type VigieConfig, loadConfig } from './config/index.js';
 import {
@@ -30,6 +31,7 @@ import { HostMonitor } from './host/index.js';
 import { createRemoteWrite } from './remote/index.js';
 import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
+import { openStateDb } from './state/index.js';
 import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
@@ -51,6 +53,23 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     // bin/vigie starts Node with --expose-gc for this (see bench/README.md, memory).
     ...(typeof globalThis.gc === 'function' ? { releaseMemory: () => globalThis.gc?.() } : {}),
   });
+  // Users, tokens, sessions and the audit log live in the state database; every route is guarded.
+  const stateDb = openStateDb(join(opts.dataDir, 'vigie.db'));
+  let auth: Auth;
+  try {
+    auth = await Auth.open({
+      db: stateDb,
+      config: () => config.auth,
+      clock: systemClock,
+      logger: log.child({ component: 'auth' }),
+      envToken: process.env['VIGIE_API_TOKEN'],
+      announce: (text) => void process.stderr.write(text),
+    });
+  } catch (e) {
+    stateDb.close();
+    await db.close();
+    throw e;
+  }
   // Remote write out: what storage acknowledged is queued on disk and sent on (reloaded with the config).
   let remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
   function newRemoteWrite(c: VigieConfig): ReturnType<typeof createRemoteWrite> {
@@ -115,6 +134,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       },
     ],
   );
+  auth.install(http.app);
   // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.
   const host = config.host.enabled
     ? new HostMonitor({
@@ -131,6 +151,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   try {
     address = await http.listen(opts.listen.host, opts.listen.port);
   } catch (e) {
+    stateDb.close();
     await db.close();
     throw e;
   }
@@ -146,6 +167,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'host', close: async () => host?.stop() },
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
       { name: 'remote_write', close: async () => remote?.close() },
+      { name: 'state', close: () => (stateDb.close(), Promise.resolve()) },
       { name: 'storage', close: () => db.close() },
     ],
   };

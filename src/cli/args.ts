@@ -43,7 +43,19 @@ export interface ImportFlags {
   readonly dataDir: string;
 }
 
-export type HelpTopic = 'server' | 'check' | 'export' | 'import';
+/** `vigie user ACTION`: the users of the state database (`<data-dir>/vigie.db`). */
+export interface UserFlags {
+  readonly action: 'add' | 'passwd' | 'del' | 'list';
+  /** The user name; '' for list. */
+  readonly name: string;
+  /** --role for add (default viewer). */
+  readonly role: 'admin' | 'editor' | 'viewer';
+  /** --password-stdin: read the password from the first line of stdin instead of generating one. */
+  readonly passwordStdin: boolean;
+  readonly dataDir: string;
+}
+
+export type HelpTopic = 'server' | 'check' | 'export' | 'import' | 'user';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic?: HelpTopic }
@@ -51,7 +63,8 @@ export type Command =
   | { readonly kind: 'server'; readonly flags: ServerFlags }
   | { readonly kind: 'check-config'; readonly files: readonly string[] }
   | { readonly kind: 'export'; readonly flags: ExportFlags }
-  | { readonly kind: 'import'; readonly flags: ImportFlags };
+  | { readonly kind: 'import'; readonly flags: ImportFlags }
+  | { readonly kind: 'user'; readonly flags: UserFlags };
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_LISTEN = '127.0.0.1:9400';
@@ -66,13 +79,14 @@ Commands:
   check config FILE...   Validate configuration files and exit
   export --match SEL ... Write stored samples as JSON lines, CSV or OpenMetrics
   import FILE            Backfill samples from OpenMetrics / Prometheus text with timestamps
+  user add|passwd|del|list  Manage the users who may log in
   help [COMMAND]         Show help
 
 Flags:
   -h, --help             Show help
   -V, --version          Print the version and exit
 
-Run 'vigie help server' (or export, import) for a command's flags.
+Run 'vigie help server' (or export, import, user) for a command's flags.
 `;
 
 export const SERVER_USAGE = `Usage: vigie server [flags]
@@ -130,6 +144,21 @@ Flags:
   --data-dir DIR         Data directory (default: ${DEFAULT_DATA_DIR})
 `;
 
+export const USER_USAGE = `Usage: vigie user add NAME [--role admin|editor|viewer] [--password-stdin]
+       vigie user passwd NAME [--password-stdin]
+       vigie user del NAME
+       vigie user list
+
+Manages the users of the web UI and the API, stored in <data-dir>/vigie.db (works while the
+server runs). Without --password-stdin, add and passwd generate a password and print it once.
+A new password ends the user's sessions. The last admin cannot be deleted.
+
+Flags:
+  --role ROLE            admin (everything), editor (dashboards, silences, rules), viewer (read only); default viewer
+  --password-stdin       Read the password from the first line of stdin (at least 8 characters)
+  --data-dir DIR         Data directory (default: ${DEFAULT_DATA_DIR})
+`;
+
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, allowPositionals: boolean) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
@@ -160,7 +189,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case 'help': {
       const topic = rest[0];
       if (topic === undefined) return { kind: 'help' };
-      if (topic === 'server' || topic === 'check' || topic === 'export' || topic === 'import') return { kind: 'help', topic };
+      if (topic === 'server' || topic === 'check' || topic === 'export' || topic === 'import' || topic === 'user') return { kind: 'help', topic };
       throw new UsageError(`unknown help topic ${JSON.stringify(topic)}`);
     }
     case 'version':
@@ -173,6 +202,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return parseExport(rest);
     case 'import':
       return parseImport(rest);
+    case 'user':
+      return parseUser(rest);
     default:
       if (first.startsWith('-')) throw new UsageError(`unknown flag ${JSON.stringify(first)} (flags go after the command)`);
       throw new UsageError(`unknown command ${JSON.stringify(first)}`);
@@ -282,5 +313,32 @@ function parseImport(args: readonly string[]): Command {
   return {
     kind: 'import',
     flags: { file, format: oneOf('format', values.format, ['auto', 'openmetrics', 'prometheus'] as const, 'auto'), dataDir: nonEmpty('data-dir', values['data-dir']) ?? DEFAULT_DATA_DIR },
+  };
+}
+
+function parseUser(args: readonly string[]): Command {
+  const { values, positionals } = parse(
+    args,
+    { role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help === true) return { kind: 'help', topic: 'user' };
+  const [action, name, ...extra] = positionals;
+  if (action !== 'add' && action !== 'passwd' && action !== 'del' && action !== 'list') {
+    throw new UsageError(action === undefined ? 'vigie user: give an action: add, passwd, del or list' : `vigie user: unknown action ${JSON.stringify(action)} (expected add, passwd, del or list)`);
+  }
+  if (action === 'list' ? name !== undefined : name === undefined || name === '') throw new UsageError(action === 'list' ? 'vigie user list takes no name' : `vigie user ${action}: give a user name (vigie user ${action} NAME)`);
+  if (extra.length > 0) throw new UsageError(`vigie user ${action}: unexpected ${JSON.stringify(extra[0])}`);
+  if (values.role !== undefined && action !== 'add') throw new UsageError('--role applies to vigie user add only (change roles in the UI or the users API)');
+  if (values['password-stdin'] === true && action !== 'add' && action !== 'passwd') throw new UsageError('--password-stdin applies to add and passwd only');
+  return {
+    kind: 'user',
+    flags: {
+      action,
+      name: name ?? '',
+      role: oneOf('role', values.role, ['admin', 'editor', 'viewer'] as const, 'viewer'),
+      passwordStdin: values['password-stdin'] === true,
+      dataDir: nonEmpty('data-dir', values['data-dir']) ?? DEFAULT_DATA_DIR,
+    },
   };
 }

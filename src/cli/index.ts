@@ -1,10 +1,10 @@
 import { loadConfig } from '../config/index.js';
-import { CHECK_USAGE, type Command, EXPORT_USAGE, IMPORT_USAGE, SERVER_USAGE, USAGE, UsageError, parseCommandLine } from './args.js';
+import { CHECK_USAGE, type Command, EXPORT_USAGE, IMPORT_USAGE, SERVER_USAGE, USAGE, USER_USAGE, UsageError, parseCommandLine } from './args.js';
 import { DataDirBusyError } from './errors.js';
 import { runServerCommand } from './server-command.js';
 import { readVersion } from './version.js';
 
-export { type Command, type ExportFlags, type HelpTopic, type ImportFlags, type LogFormat, type LogLevel, type ServerFlags, UsageError, parseCommandLine } from './args.js';
+export { type Command, type ExportFlags, type HelpTopic, type ImportFlags, type LogFormat, type LogLevel, type ServerFlags, type UserFlags, UsageError, parseCommandLine } from './args.js';
 export { FORCED_EXIT_CODE, type ServerCommandEnv, type SignalSource, runServerCommand } from './server-command.js';
 
 /** Where the CLI writes; the real streams by default, strings in tests. */
@@ -15,6 +15,8 @@ export interface CliIO {
   readonly stdoutAsync?: (text: string) => Promise<void>;
   /** stderr is a terminal: commands may draw progress bars. Default false. */
   readonly stderrIsTTY?: boolean;
+  /** All of stdin, for `vigie user --password-stdin`; default: process.stdin. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 const processIO: CliIO = {
@@ -28,7 +30,13 @@ const processIO: CliIO = {
   stderrIsTTY: process.stderr.isTTY,
 };
 
-const HELP: Readonly<Record<string, string>> = { server: SERVER_USAGE, check: CHECK_USAGE, export: EXPORT_USAGE, import: IMPORT_USAGE };
+const HELP: Readonly<Record<string, string>> = { server: SERVER_USAGE, check: CHECK_USAGE, export: EXPORT_USAGE, import: IMPORT_USAGE, user: USER_USAGE };
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Exit codes: 0 success, 1 failure (bad config, failed start), 2 usage error. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -49,6 +57,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     case 'export':
     case 'import':
       return runDataCommand(cmd, io);
+    case 'user': {
+      const { runUserCommand } = await import('./user-command.js');
+      return runUserCommand(cmd.flags, { stdout: io.stdout, stderr: io.stderr, readStdin: io.readStdin ?? readProcessStdin });
+    }
     case 'version':
       io.stdout(`vigie ${readVersion()} (node ${process.versions.node})\n`);
       return 0;

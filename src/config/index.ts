@@ -20,6 +20,7 @@ export {
   type TLSConfig,
   type GlobalConfig,
   type HostConfig,
+  type LoginRateLimitConfig,
   type QueryConfig,
   type RemoteWriteConfig,
   type RemoteWriteQueueConfig,

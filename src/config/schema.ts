@@ -263,12 +263,25 @@ const probeJobSchema = z
   })
   .refine((j) => j.timeout <= j.interval, { path: ['timeout'], message: 'timeout must not be greater than interval' });
 
+/** `auth:`: who may do what without credentials, how long a login lasts, how hard guessing is. */
+const authSchema = z.strictObject({
+  anonymous: z.enum(['viewer', 'none']).default('none'),
+  session_ttl: duration('7d', 7 * 86_400_000).refine((d) => d > 0, 'session_ttl must be positive'),
+  login_rate_limit: z
+    .strictObject({
+      failures: z.int('failures must be a whole number').min(1, 'failures must be at least 1').default(5),
+      window: duration('15m', 15 * 60_000).refine((d) => d > 0, 'window must be positive'),
+      lockout: duration('30s', 30_000).refine((d) => d > 0, 'lockout must be positive'),
+    })
+    .prefault({}),
+});
+
 /** The whole file. Strict everywhere except the sections owned by later work. */
 const fileSchema = z.strictObject({
   global: globalSchema.prefault({}),
   storage: storageSchema.prefault({}),
   host: hostSchema.prefault({}),
-  auth: z.strictObject({ anonymous: z.enum(['viewer', 'none']).default('none') }).prefault({}),
+  auth: authSchema.prefault({}),
   scrape_configs: z.array(scrapeConfigSchema).default([]),
   rule_files: z.array(z.string()).default([]),
   query: querySchema.prefault({}),

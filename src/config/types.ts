@@ -82,8 +82,22 @@ export interface HostConfig {
 }
 
 export interface AuthConfig {
-  /** What a request without credentials may do; default 'none'. */
+  /** What a request without credentials may do; default 'none' (401). 'viewer': read-only guest. */
   readonly anonymous: 'viewer' | 'none';
+  /** How long a login session lasts, in ms, from the login (default 7 days). */
+  readonly session_ttl: number;
+  /** Login throttling, per remote address and per user name. */
+  readonly login_rate_limit: LoginRateLimitConfig;
+}
+
+/**
+ * After `failures` failed logins within `window` (ms), further attempts are refused with 429
+ * for `lockout` ms, doubled at each further failure (capped at `window`).
+ */
+export interface LoginRateLimitConfig {
+  readonly failures: number;
+  readonly window: number;
+  readonly lockout: number;
 }
 
 /**
