@@ -69,7 +69,7 @@ module.exports = {
     // Probers are pure: no storage, no scheduling (that is src/uptime).
     onlyImports('probe', ['common', 'model']),
     onlyImports('uptime', ['common', 'model', 'storage', 'promql', 'probe', 'state', 'server', 'config']),
-    onlyImports('template', ['common']),
+    onlyImports('template', ['common', 'model']),
     // Rules reach the engine and the notifier through function types, never src/notify.
     onlyImports('rules', ['common', 'model', 'storage', 'promql', 'template', 'state', 'server', 'config']),
     onlyImports('notify', ['common', 'model', 'state', 'server', 'template']),

@@ -2,11 +2,11 @@
 // the CLI (lazily, so `vigie --help` loads no storage code).
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Auth } from './auth/index.js';
-import { systemClock } from './common/index.js';
+import { VigieError, systemClock } from './common/index.js';
 import { type VigieConfig, loadConfig } from './config/index.js';
 import {
   type RunningServer,
@@ -25,19 +25,42 @@ import {
 import { Db, type DbStats } from './tsdb/index.js';
 import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute } from './api/index.js';
 import { Engine } from './promql/index.js';
-import { formatDuration } from './config/index.js';
+import { formatDuration, parseDuration } from './config/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
 import { HostMonitor } from './host/index.js';
 import { createRemoteWrite } from './remote/index.js';
 import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
-import { openStateDb } from './state/index.js';
 import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
+import {
+  AlertHistory,
+  type RuleAlert,
+  type RuleFile,
+  RuleManager,
+  generateAlertRules,
+  generateInputFromConfig,
+  loadRuleFiles,
+  parseRuleFile,
+  ruleRoutes,
+} from './rules/index.js';
+import { openStateDb } from './state/index.js';
+
+/** The `file` of the generated rules in /api/v1/rules (no file on disk). */
+const GENERATED_RULES_PATH = '<generated>/alert.rules.yml';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
   await mkdir(opts.dataDir, { recursive: true });
   let config: VigieConfig = opts.config;
+  // Rule files (rule_files, relative to the config file's directory): a bad file fails the start,
+  // and fails a reload before anything of the new config is applied (the old rules keep running).
+  const configDir = opts.configFile !== undefined ? dirname(opts.configFile) : process.cwd();
+  // With no rule_files, the rules `vigie rules generate` would write for this config run.
+  const loadRules = async (c: VigieConfig): Promise<RuleFile[]> =>
+    c.rule_files.length > 0 ? loadRuleFiles(c.rule_files, configDir) : [parseRuleFile(generateAlertRules(generateInputFromConfig(c)), GENERATED_RULES_PATH)];
+  // Read before anything is opened: a bad rule file or retention leaves nothing to clean up.
+  const initialRules = await loadRules(config);
+  const historyRetentionMs = historyRetention(config);
   if (config.storage.out_of_order_time_window > 0) {
     log.warn('storage.out_of_order_time_window is not supported yet: out-of-order samples are rejected');
   }
@@ -86,11 +109,16 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
   await scrape.applyConfig(config.scrape_configs, config.global);
 
+  // Set once listening (the manager needs the real address for alerts' links).
+  const rules: { manager?: RuleManager } = {};
+
   let ready = false;
   const reload = async (): Promise<void> => {
     const loaded = await loadConfig(opts.configFile);
     for (const w of loaded.warnings) log.warn(w);
+    const ruleFiles = await loadRules(loaded.config);
     config = loaded.config;
+    await rules.manager?.update(ruleFiles, { evaluationIntervalMs: config.global.evaluation_interval, externalLabels: config.global.external_labels });
     await scrape.applyConfig(config.scrape_configs, config.global);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
@@ -111,6 +139,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       ? db
       : new RemoteQueryable({ url: qc.remote_url, timeoutMs: qc.remote_timeout, headers: qc.headers, basicAuth: qc.basic_auth, authorization: qc.authorization, userAgent: `Vigie/${opts.version}` });
   if (qc.remote_url !== undefined) log.info({ url: qc.remote_url }, 'queries read from a remote store');
+  // Alert history in the state database (shared with other owners; each keeps its own tables).
+  const alertHistory = new AlertHistory(stateDb, { retentionMs: historyRetentionMs, clock: systemClock, logger: log.child({ component: 'alert_history' }) });
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -118,11 +148,12 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
-      (app) => {
+      (app, deps) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
         registerMetaRoutes(app, q);
         registerTargetsRoute(app, { active: () => scrape.targets(), dropped: () => scrape.droppedTargets() });
+        ruleRoutes({ groups: () => rules.manager?.groups() ?? [], history: alertHistory })(app, deps);
         registerStatusRoutes(app, {
           version: opts.version,
           startTime: new Date(systemClock.now()),
@@ -155,6 +186,24 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     await db.close();
     throw e;
   }
+  // Rules start once the real address is known (alerts link back to it).
+  const ruleManager = new RuleManager({
+    engine,
+    queryable,
+    appendable,
+    // TODO: the alert router (src/notify) is connected here once it exists.
+    sendAlerts: (alerts: readonly RuleAlert[]) => log.debug({ alerts: alerts.map((a) => a.labels) }, 'alerts to send'),
+    evaluationIntervalMs: config.global.evaluation_interval,
+    externalLabels: config.global.external_labels,
+    externalURL: `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
+    onTransitions: (t) => alertHistory.record(t),
+    clock: systemClock,
+    logger: log.child({ component: 'rules' }),
+  });
+  await ruleManager.update(initialRules);
+  rules.manager = ruleManager;
+  ruleManager.start();
+  alertHistory.start();
   host?.start();
   const stopping = new AbortController();
   await scrape.start(stopping.signal);
@@ -166,12 +215,32 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'http', close: () => http.close() },
       { name: 'host', close: async () => host?.stop() },
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
+      { name: 'rules', close: () => ruleManager.stop() },
       { name: 'remote_write', close: async () => remote?.close() },
-      { name: 'state', close: () => (stateDb.close(), Promise.resolve()) },
+      {
+        name: 'state',
+        close: () => {
+          alertHistory.stop();
+          stateDb.close();
+          return Promise.resolve();
+        },
+      },
       { name: 'storage', close: () => db.close() },
     ],
   };
 };
+
+/** `alerting.history_retention` (a Prometheus duration), default 90 days. */
+function historyRetention(c: VigieConfig): number {
+  const v = c.alerting['history_retention'];
+  if (v === undefined) return 90 * 86_400_000;
+  try {
+    if (typeof v !== 'string') throw new Error(`expected a duration such as 90d, got ${JSON.stringify(v)}`);
+    return parseDuration(v);
+  } catch (e) {
+    throw new VigieError(`alerting.history_retention: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
 
 /** Exposes the storage engine's counters as `vigie_tsdb_*` metrics, read at scrape time. */
 function registerStorageMetrics(registry: Registry, stats: () => DbStats): void {

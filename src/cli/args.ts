@@ -55,7 +55,17 @@ export interface UserFlags {
   readonly dataDir: string;
 }
 
-export type HelpTopic = 'server' | 'check' | 'export' | 'import' | 'user';
+/** Flags of `vigie rules generate`. */
+export interface RulesGenerateFlags {
+  /** --config FILE; undefined = built-in defaults. */
+  readonly configFile: string | undefined;
+  /** --output FILE; undefined writes to stdout. */
+  readonly output: string | undefined;
+  /** --runbook-base-url URL; undefined = Vigie's docs/runbooks.md. */
+  readonly runbookBaseUrl: string | undefined;
+}
+
+export type HelpTopic = 'server' | 'check' | 'export' | 'import' | 'user' | 'rules';
 
 export type Command =
   | { readonly kind: 'help'; readonly topic?: HelpTopic }
@@ -64,7 +74,10 @@ export type Command =
   | { readonly kind: 'check-config'; readonly files: readonly string[] }
   | { readonly kind: 'export'; readonly flags: ExportFlags }
   | { readonly kind: 'import'; readonly flags: ImportFlags }
-  | { readonly kind: 'user'; readonly flags: UserFlags };
+  | { readonly kind: 'user'; readonly flags: UserFlags }
+  | { readonly kind: 'rules-generate'; readonly flags: RulesGenerateFlags }
+  | { readonly kind: 'rules-check'; readonly files: readonly string[] }
+  | { readonly kind: 'rules-test'; readonly files: readonly string[]; readonly run: readonly string[] };
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_LISTEN = '127.0.0.1:9400';
@@ -80,13 +93,16 @@ Commands:
   export --match SEL ... Write stored samples as JSON lines, CSV or OpenMetrics
   import FILE            Backfill samples from OpenMetrics / Prometheus text with timestamps
   user add|passwd|del|list  Manage the users who may log in
+  rules generate         Write alerting rules for what the configuration makes active
+  rules check FILE...    Validate Prometheus rule files (like promtool check rules)
+  rules test FILE...     Run rule unit tests in promtool's format
   help [COMMAND]         Show help
 
 Flags:
   -h, --help             Show help
   -V, --version          Print the version and exit
 
-Run 'vigie help server' (or export, import, user) for a command's flags.
+Run 'vigie help server' (or export, import, user, rules) for a command's flags.
 `;
 
 export const SERVER_USAGE = `Usage: vigie server [flags]
@@ -159,6 +175,24 @@ Flags:
   --data-dir DIR         Data directory (default: ${DEFAULT_DATA_DIR})
 `;
 
+export const RULES_USAGE = `Usage: vigie rules <generate|check|test> [flags]
+
+  vigie rules generate [--config FILE] [--output FILE] [--runbook-base-url URL]
+      Writes a ready alert.rules.yml for what the configuration makes active: the host
+      collector (silent 30 min, disk 90%/100%, RAM 90%/100%, CPU 90%), each probe job by its
+      module's prober (HTTP not 2xx or over 3 s, DNS failure or over 1 s, TCP connect, SSH
+      banner, ICMP, certificates expiring within 14 days) and each scrape job's up == 0.
+      Without --output the rules go to stdout. --runbook-base-url sets the base of the
+      runbook_url annotations (default: docs/runbooks.md, Vigie's runbooks).
+
+  vigie rules check FILE...
+      Validates Prometheus rule files; prints 'SUCCESS: N rules found' per file or the
+      problems as file:line:col. Exit code 0 when all are valid, 1 otherwise.
+
+  vigie rules test [--run REGEX]... FILE...
+      Runs rule unit test files (promtool test rules format). Exit code 1 when a test fails.
+`;
+
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O, allowPositionals: boolean) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
@@ -189,7 +223,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case 'help': {
       const topic = rest[0];
       if (topic === undefined) return { kind: 'help' };
-      if (topic === 'server' || topic === 'check' || topic === 'export' || topic === 'import' || topic === 'user') return { kind: 'help', topic };
+      if (topic === 'server' || topic === 'check' || topic === 'export' || topic === 'import' || topic === 'user' || topic === 'rules') return { kind: 'help', topic };
       throw new UsageError(`unknown help topic ${JSON.stringify(topic)}`);
     }
     case 'version':
@@ -204,6 +238,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return parseImport(rest);
     case 'user':
       return parseUser(rest);
+    case 'rules':
+      return parseRules(rest);
     default:
       if (first.startsWith('-')) throw new UsageError(`unknown flag ${JSON.stringify(first)} (flags go after the command)`);
       throw new UsageError(`unknown command ${JSON.stringify(first)}`);
@@ -341,4 +377,37 @@ function parseUser(args: readonly string[]): Command {
       dataDir: nonEmpty('data-dir', values['data-dir']) ?? DEFAULT_DATA_DIR,
     },
   };
+}
+
+function parseRules(args: readonly string[]): Command {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case undefined:
+      throw new UsageError("'rules' needs a subcommand: vigie rules generate|check|test");
+    case '-h':
+    case '--help':
+      return { kind: 'help', topic: 'rules' };
+    case 'generate': {
+      const { values } = parse(rest, { config: { type: 'string' }, output: { type: 'string' }, 'runbook-base-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, false);
+      if (values.help === true) return { kind: 'help', topic: 'rules' };
+      return {
+        kind: 'rules-generate',
+        flags: { configFile: nonEmpty('config', values.config), output: nonEmpty('output', values.output), runbookBaseUrl: nonEmpty('runbook-base-url', values['runbook-base-url']) },
+      };
+    }
+    case 'check': {
+      const { values, positionals } = parse(rest, { help: { type: 'boolean', short: 'h' } }, true);
+      if (values.help === true) return { kind: 'help', topic: 'rules' };
+      if (positionals.length === 0) throw new UsageError('vigie rules check: no file given (vigie rules check FILE...)');
+      return { kind: 'rules-check', files: positionals };
+    }
+    case 'test': {
+      const { values, positionals } = parse(rest, { run: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, true);
+      if (values.help === true) return { kind: 'help', topic: 'rules' };
+      if (positionals.length === 0) throw new UsageError('vigie rules test: no file given (vigie rules test FILE...)');
+      return { kind: 'rules-test', files: positionals, run: values.run ?? [] };
+    }
+    default:
+      throw new UsageError(`unknown rules subcommand ${JSON.stringify(sub)} (expected generate, check or test)`);
+  }
 }

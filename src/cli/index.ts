@@ -1,10 +1,10 @@
 import { loadConfig } from '../config/index.js';
-import { CHECK_USAGE, type Command, EXPORT_USAGE, IMPORT_USAGE, SERVER_USAGE, USAGE, USER_USAGE, UsageError, parseCommandLine } from './args.js';
+import { CHECK_USAGE, type Command, EXPORT_USAGE, IMPORT_USAGE, RULES_USAGE, SERVER_USAGE, USAGE, USER_USAGE, UsageError, parseCommandLine } from './args.js';
 import { DataDirBusyError } from './errors.js';
 import { runServerCommand } from './server-command.js';
 import { readVersion } from './version.js';
 
-export { type Command, type ExportFlags, type HelpTopic, type ImportFlags, type LogFormat, type LogLevel, type ServerFlags, type UserFlags, UsageError, parseCommandLine } from './args.js';
+export { type Command, type ExportFlags, type HelpTopic, type ImportFlags, type LogFormat, type LogLevel, type RulesGenerateFlags, type ServerFlags, type UserFlags, UsageError, parseCommandLine } from './args.js';
 export { FORCED_EXIT_CODE, type ServerCommandEnv, type SignalSource, runServerCommand } from './server-command.js';
 
 /** Where the CLI writes; the real streams by default, strings in tests. */
@@ -30,7 +30,7 @@ const processIO: CliIO = {
   stderrIsTTY: process.stderr.isTTY,
 };
 
-const HELP: Readonly<Record<string, string>> = { server: SERVER_USAGE, check: CHECK_USAGE, export: EXPORT_USAGE, import: IMPORT_USAGE, user: USER_USAGE };
+const HELP: Readonly<Record<string, string>> = { server: SERVER_USAGE, check: CHECK_USAGE, export: EXPORT_USAGE, import: IMPORT_USAGE, user: USER_USAGE, rules: RULES_USAGE };
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -66,6 +66,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return 0;
     case 'check-config':
       return checkConfig(cmd.files, io);
+    case 'rules-generate':
+    case 'rules-check':
+    case 'rules-test': {
+      const { runRulesCommand } = await import('./rules-command.js');
+      return runRulesCommand(cmd, io);
+    }
     case 'server': {
       // ── The one place the CLI reaches the composition root. ──────────────────────────
       // src/main.ts must export `startServer: StartServer` (see src/server/contract.ts).

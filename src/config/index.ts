@@ -10,6 +10,7 @@ export {
   loadConfig,
   parseConfig,
 } from './load.js';
+export { type SourcePos, positionOf, toPos } from './source-map.js';
 export {
   type AuthConfig,
   type AuthorizationConfig,

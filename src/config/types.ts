@@ -231,4 +231,4 @@ export interface QueryConfig {
 }
 
 /** Sections accepted today but not acted on; the loader warns when one is present. */
-export const UNIMPLEMENTED_SECTIONS = ['rule_files', 'alerting', 'probe_modules', 'probes'] as const;
+export const UNIMPLEMENTED_SECTIONS = ['alerting', 'probe_modules', 'probes'] as const;

@@ -33,4 +33,4 @@ export {
   formatDuration,
   parseDuration,
 } from './parser/index.js';
-export { Engine, type EngineOptions, type MatrixSeries, NATIVE_HISTOGRAMS_UNSUPPORTED, QueryCanceledError, QueryError, QueryEvalError, QueryTimeoutError, type Result, type VectorElement, TooManySamplesError } from './engine/index.js';
+export { Engine, type EngineOptions, type MatrixSeries, NATIVE_HISTOGRAMS_UNSUPPORTED, QueryCanceledError, QueryError, QueryEvalError, QueryTimeoutError, type Result, type VectorElement, TooManySamplesError, ScriptError as SeriesNotationError, parseDescriptor as parseSeriesDescriptor, parseValues as parseSeriesValues } from './engine/index.js';

@@ -1,1 +1,14 @@
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './types.js';
+export { type AlertState, type AlertTransition, type QueryFunc, type RuleAlert, type RuleHealth, type RuleSample, type SendAlerts, RuleEvalError } from './contracts.js';
+export { type ActiveAlert, AlertingRuleState, type ExpandFunc, RESOLVED_RETENTION_MS } from './alerting-rule.js';
+export { RecordingRuleState } from './recording-rule.js';
+export { type GroupDeps, type RuleState, RuleGroupRunner, groupKey } from './group.js';
+export { GroupScheduler, RuleManager, type RuleManagerOptions, type RuleSettings } from './manager.js';
+export { engineQueryFunc } from './query.js';
+export { type RestoreOptions, restoreForState } from './restore.js';
+export { memAppendable } from './mem-appendable.js';
+export { AlertHistory, AlertHistoryError, type HistoryEntry, type HistoryFilter } from './history.js';
+export { type RuleRoutesDeps, formatGoExp, ruleRoutes } from './routes.js';
+export { type NameValidation, type ParseRuleFileOptions, type RuleFileIssue, MAX_RULE_FILE_BYTES, RuleFileError, exprMistakes, formatRuleFileIssue, loadRuleFiles, parseRuleFile } from './file/index.js';
+export { type UnitTestIO, runRuleUnitTests } from './unittest/index.js';
+export { DEFAULT_RUNBOOK_BASE_URL, type GenerateInput, type ProbeJobInput, generateAlertRules, generateInputFromConfig, proberOf } from './generate/index.js';

@@ -1,0 +1,1 @@
+export { type UnitTestIO, runRuleUnitTests } from './unittest.js';
