@@ -31,6 +31,8 @@ import { createRemoteWrite } from './remote/index.js';
 import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
 import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
+import { AlertRouter, Delivery, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
+import { openStateDb } from './state/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -67,6 +69,19 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
   await scrape.applyConfig(config.scrape_configs, config.global);
 
+  // Alerting: Alertmanager-shaped routing of the alerts rules (and /api/v2/alerts) put in.
+  // Silences live in the state database <data-dir>/vigie.db; this handle is closed last.
+  const stateDb = openStateDb(join(opts.dataDir, 'vigie.db'));
+  const notifyLog = log.child({ component: 'notify' });
+  const silences = new Silences({ db: stateDb, clock: systemClock });
+  // Links in notifications: alerting.external_url, else the address bound (known after listen).
+  let boundURL = `http://${opts.listen.host}:${opts.listen.port}`;
+  const externalURL = (): string => (config.alerting.external_url !== '' ? config.alerting.external_url : boundURL);
+  const integrationDeps = { userAgent: `Vigie/${opts.version}` };
+  // Durable delivery: a queue in the state database, retries, the attempt log.
+  const delivery = new Delivery({ db: stateDb, registry, logger: notifyLog, receivers: buildReceivers(config.alerting.receivers, integrationDeps), clock: systemClock, externalURL: externalURL() });
+  const router = new AlertRouter({ config: config.alerting, clock: systemClock, notify: delivery.notify, silences, db: stateDb, logger: notifyLog, externalURL });
+
   let ready = false;
   const reload = async (): Promise<void> => {
     const loaded = await loadConfig(opts.configFile);
@@ -75,6 +90,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     await scrape.applyConfig(config.scrape_configs, config.global);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
+    delivery.setReceivers(buildReceivers(config.alerting.receivers, integrationDeps));
+    router.applyConfig(config.alerting);
   };
 
   registerStorageMetrics(registry, () => db.stats());
@@ -99,6 +116,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
+      alertmanagerApiRoutes({ router, silences, clock: systemClock, startedAt: systemClock.now(), version: opts.version, configText: () => alertingConfigText(config.alerting) }),
+      notificationRoutes(delivery),
       (app) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
@@ -130,13 +149,18 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   let address;
   try {
     address = await http.listen(opts.listen.host, opts.listen.port);
+    boundURL = `http://${address.host}:${address.port}`;
   } catch (e) {
     await db.close();
+    await delivery.close();
+    stateDb.close();
     throw e;
   }
   host?.start();
   const stopping = new AbortController();
   await scrape.start(stopping.signal);
+  delivery.start();
+  router.start(stopping.signal);
   ready = true;
   return {
     address,
@@ -146,7 +170,10 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'host', close: async () => host?.stop() },
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
       { name: 'remote_write', close: async () => remote?.close() },
+      { name: 'alert_router', close: () => Promise.resolve(router.stop()) },
+      { name: 'notify_delivery', close: () => delivery.close() },
       { name: 'storage', close: () => db.close() },
+      { name: 'state', close: () => Promise.resolve(void stateDb.close()) },
     ],
   };
 };
