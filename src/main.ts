@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Auth } from './auth/index.js';
-import { VigieError, systemClock } from './common/index.js';
+import { systemClock } from './common/index.js';
 import { type VigieConfig, loadConfig } from './config/index.js';
 import {
   type RunningServer,
@@ -25,7 +25,7 @@ import {
 import { Db, type DbStats } from './tsdb/index.js';
 import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute } from './api/index.js';
 import { Engine } from './promql/index.js';
-import { formatDuration, parseDuration } from './config/index.js';
+import { formatDuration } from './config/index.js';
 import { hostCollectors, hostOptionsFromConfig } from './collect/index.js';
 import { HostMonitor } from './host/index.js';
 import { createRemoteWrite } from './remote/index.js';
@@ -44,6 +44,7 @@ import {
   ruleRoutes,
 } from './rules/index.js';
 import { openStateDb } from './state/index.js';
+import { AlertRouter, Delivery, Forwarder, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
 
 /** The `file` of the generated rules in /api/v1/rules (no file on disk). */
 const GENERATED_RULES_PATH = '<generated>/alert.rules.yml';
@@ -60,7 +61,6 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     c.rule_files.length > 0 ? loadRuleFiles(c.rule_files, configDir) : [parseRuleFile(generateAlertRules(generateInputFromConfig(c)), GENERATED_RULES_PATH)];
   // Read before anything is opened: a bad rule file or retention leaves nothing to clean up.
   const initialRules = await loadRules(config);
-  const historyRetentionMs = historyRetention(config);
   if (config.storage.out_of_order_time_window > 0) {
     log.warn('storage.out_of_order_time_window is not supported yet: out-of-order samples are rejected');
   }
@@ -111,6 +111,19 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
 
   // Set once listening (the manager needs the real address for alerts' links).
   const rules: { manager?: RuleManager } = {};
+  // Alerting: Alertmanager-shaped routing of the alerts rules (and /api/v2/alerts) put in.
+  // Silences live in the state database opened above.
+  const notifyLog = log.child({ component: 'notify' });
+  const silences = new Silences({ db: stateDb, clock: systemClock });
+  // Links in notifications: alerting.external_url, else the address bound (known after listen).
+  let boundURL = `http://${opts.listen.host}:${opts.listen.port}`;
+  const externalURL = (): string => (config.alerting.external_url !== '' ? config.alerting.external_url : boundURL);
+  const integrationDeps = { userAgent: `Vigie/${opts.version}` };
+  // Durable delivery: a queue in the state database, retries, the attempt log.
+  const delivery = new Delivery({ db: stateDb, registry, logger: notifyLog, receivers: buildReceivers(config.alerting.receivers, integrationDeps), clock: systemClock, externalURL: externalURL() });
+  const router = new AlertRouter({ config: config.alerting, clock: systemClock, notify: delivery.notify, silences, db: stateDb, logger: notifyLog, externalURL });
+  // Teams that already run an Alertmanager get the same alerts (alerting.alertmanagers).
+  const forwarder = new Forwarder({ targets: config.alerting.alertmanagers, registry, logger: notifyLog.child({ component: 'forward' }), userAgent: `Vigie/${opts.version}` });
 
   let ready = false;
   const reload = async (): Promise<void> => {
@@ -122,6 +135,9 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     await scrape.applyConfig(config.scrape_configs, config.global);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
+    delivery.setReceivers(buildReceivers(config.alerting.receivers, integrationDeps));
+    router.applyConfig(config.alerting);
+    forwarder.setTargets(config.alerting.alertmanagers);
   };
 
   registerStorageMetrics(registry, () => db.stats());
@@ -140,7 +156,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       : new RemoteQueryable({ url: qc.remote_url, timeoutMs: qc.remote_timeout, headers: qc.headers, basicAuth: qc.basic_auth, authorization: qc.authorization, userAgent: `Vigie/${opts.version}` });
   if (qc.remote_url !== undefined) log.info({ url: qc.remote_url }, 'queries read from a remote store');
   // Alert history in the state database (shared with other owners; each keeps its own tables).
-  const alertHistory = new AlertHistory(stateDb, { retentionMs: historyRetentionMs, clock: systemClock, logger: log.child({ component: 'alert_history' }) });
+  const alertHistory = new AlertHistory(stateDb, { retentionMs: config.alerting.history_retention, clock: systemClock, logger: log.child({ component: 'alert_history' }) });
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -148,6 +164,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
+      alertmanagerApiRoutes({ router, silences, clock: systemClock, startedAt: systemClock.now(), version: opts.version, configText: () => alertingConfigText(config.alerting) }),
+      notificationRoutes(delivery),
       (app, deps) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
@@ -181,7 +199,10 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   let address;
   try {
     address = await http.listen(opts.listen.host, opts.listen.port);
+    boundURL = `http://${address.host}:${address.port}`;
   } catch (e) {
+    await delivery.close();
+    await forwarder.close();
     stateDb.close();
     await db.close();
     throw e;
@@ -191,8 +212,11 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     engine,
     queryable,
     appendable,
-    // TODO: the alert router (src/notify) is connected here once it exists.
-    sendAlerts: (alerts: readonly RuleAlert[]) => log.debug({ alerts: alerts.map((a) => a.labels) }, 'alerts to send'),
+    // Rules' alerts go to the built-in router and to any external Alertmanager.
+    sendAlerts: (alerts: readonly RuleAlert[]) => {
+      router.put(alerts);
+      forwarder.send(alerts);
+    },
     evaluationIntervalMs: config.global.evaluation_interval,
     externalLabels: config.global.external_labels,
     externalURL: `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
@@ -207,6 +231,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   host?.start();
   const stopping = new AbortController();
   await scrape.start(stopping.signal);
+  delivery.start();
+  router.start(stopping.signal);
   ready = true;
   return {
     address,
@@ -217,6 +243,10 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
       { name: 'rules', close: () => ruleManager.stop() },
       { name: 'remote_write', close: async () => remote?.close() },
+      { name: 'alert_router', close: () => Promise.resolve(router.stop()) },
+      { name: 'notify_delivery', close: () => delivery.close() },
+      { name: 'alertmanager_forward', close: () => forwarder.close() },
+      { name: 'storage', close: () => db.close() },
       {
         name: 'state',
         close: () => {
@@ -225,22 +255,9 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
           return Promise.resolve();
         },
       },
-      { name: 'storage', close: () => db.close() },
     ],
   };
 };
-
-/** `alerting.history_retention` (a Prometheus duration), default 90 days. */
-function historyRetention(c: VigieConfig): number {
-  const v = c.alerting['history_retention'];
-  if (v === undefined) return 90 * 86_400_000;
-  try {
-    if (typeof v !== 'string') throw new Error(`expected a duration such as 90d, got ${JSON.stringify(v)}`);
-    return parseDuration(v);
-  } catch (e) {
-    throw new VigieError(`alerting.history_retention: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
 
 /** Exposes the storage engine's counters as `vigie_tsdb_*` metrics, read at scrape time. */
 function registerStorageMetrics(registry: Registry, stats: () => DbStats): void {

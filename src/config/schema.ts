@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseByteSize } from './size.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { relabelConfigSchema } from '../relabel/index.js';
+import { alertingConfigSchema } from '../notify/index.js';
 import type { VigieConfig } from './types.js';
 
 /** Short description of a YAML value for messages: `"fifteen"`, `12`, `a map`, `a list`. */
@@ -292,7 +293,7 @@ const fileSchema = z.strictObject({
       const names = rs.map((r) => r.name).filter((n) => n !== undefined);
       for (const [i, r] of rs.entries()) if (r.name !== undefined && names.indexOf(r.name) !== names.lastIndexOf(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate remote write name ${JSON.stringify(r.name)}` });
     }),
-  alerting: looseMap.default({}),
+  alerting: alertingConfigSchema.prefault({}),
   probe_modules: looseMap.default({}),
   probes: z.array(probeJobSchema).default([]),
 });

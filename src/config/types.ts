@@ -1,4 +1,5 @@
 import type { RelabelConfig } from '../relabel/index.js';
+import type { AlertingConfig } from '../notify/index.js';
 
 /**
  * The validated configuration. Durations are whole milliseconds, sizes whole bytes.
@@ -16,7 +17,8 @@ export interface VigieConfig {
   readonly query: QueryConfig;
   /** Prometheus' remote_write; names are unique when given. */
   readonly remote_write: readonly RemoteWriteConfig[];
-  readonly alerting: Readonly<Record<string, unknown>>;
+  /** Alertmanager-shaped routing, receivers, silences' peers; see src/notify. */
+  readonly alerting: AlertingConfig;
   readonly probe_modules: Readonly<Record<string, unknown>>;
   /** Probe jobs; job names unique among probes and scrape_configs. */
   readonly probes: readonly ProbeJobConfig[];
@@ -231,4 +233,4 @@ export interface QueryConfig {
 }
 
 /** Sections accepted today but not acted on; the loader warns when one is present. */
-export const UNIMPLEMENTED_SECTIONS = ['alerting', 'probe_modules', 'probes'] as const;
+export const UNIMPLEMENTED_SECTIONS = ['probe_modules', 'probes'] as const;

@@ -1,0 +1,1 @@
+export { type ForwardTargetConfig, Forwarder, type ForwarderOptions, alertToApi, alertmanagerUrls } from './forwarder.js';

@@ -1,0 +1,1 @@
+export { MatcherParseError, formatMatcher, parseMatcher, parseMatchers } from './parse.js';

@@ -1,0 +1,16 @@
+export { type NotifyFailureReason, NotifyError, asNotifyError } from './errors.js';
+export { type Integration, type IntegrationDeps, integrationName } from './integration.js';
+export { type HttpClientConfig, type HttpRequest, type HttpResponse, type TlsClientConfig, expectSuccess, httpSend, postJson, readSecret, redactUrl } from './http.js';
+export { GO_ZERO_TIME, formatGoTime, goJson } from './gotime.js';
+export { alertsLink, defaultHtml, defaultText, defaultTitle, escapeHtml } from './defaults.js';
+export { WebhookIntegration, type WebhookIntegrationConfig, type WebhookPayload, webhookPayload } from './webhook.js';
+export { type RecordedRequest, type RecordingServer, type ScriptedReply, startRecordingServer } from './recording-server.js';
+export { EmailIntegration, type EmailIntegrationConfig } from './email.js';
+export { SlackIntegration, type SlackIntegrationConfig, slackPayload } from './slack.js';
+export { PagerdutyIntegration, type PagerdutyIntegrationConfig, pagerdutyDedupKey, pagerdutyV2Payload } from './pagerduty.js';
+export { MsTeamsIntegration, type MsTeamsIntegrationConfig, msteamsPayload, msteamsV2Payload } from './msteams.js';
+export { TelegramIntegration, type TelegramIntegrationConfig, escapeTelegram } from './telegram.js';
+export { DiscordIntegration, type DiscordIntegrationConfig, discordPayload } from './discord.js';
+export { NtfyIntegration, type NtfyIntegrationConfig } from './ntfy.js';
+export { GotifyIntegration, type GotifyIntegrationConfig } from './gotify.js';
+export { UnsupportedIntegration, buildIntegrations, buildReceivers } from './build.js';
