@@ -31,6 +31,8 @@ import { createRemoteWrite } from './remote/index.js';
 import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
 import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
+import { openStateDb } from './state/index.js';
+import { UptimeService } from './uptime/index.js';
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -73,6 +75,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     for (const w of loaded.warnings) log.warn(w);
     config = loaded.config;
     await scrape.applyConfig(config.scrape_configs, config.global);
+    await uptime.applyConfig(config.probes, config.probe_modules);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
   };
@@ -92,6 +95,20 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       ? db
       : new RemoteQueryable({ url: qc.remote_url, timeoutMs: qc.remote_timeout, headers: qc.headers, basicAuth: qc.basic_auth, authorization: qc.authorization, userAgent: `Vigie/${opts.version}` });
   if (qc.remote_url !== undefined) log.info({ url: qc.remote_url }, 'queries read from a remote store');
+  // Blackbox probes, their incidents (state database, closed last) and uptime read back through PromQL.
+  const stateDb = openStateDb(join(opts.dataDir, 'vigie.db'));
+  const uptime = new UptimeService({
+    appendable,
+    stateDb,
+    query: async (expr, t, signal) => {
+      const r = await engine.instantQuery(queryable, expr, t, signal);
+      return r.type === 'vector' ? r.value : [];
+    },
+    registry,
+    clock: systemClock,
+    logger: log.child({ component: 'probe' }),
+  });
+  await uptime.applyConfig(config.probes, config.probe_modules);
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -99,6 +116,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       remoteWriteRoute({ appendable, logger: log.child({ component: 'remote_write_receiver' }), onIngest: remoteWriteReceiverMetrics(registry) }),
       exportRoute({ queryable: db, now: () => systemClock.now() }),
       federateRoute({ queryable: db, now: () => systemClock.now() }),
+      ...uptime.routes,
       (app) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
@@ -132,11 +150,13 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     address = await http.listen(opts.listen.host, opts.listen.port);
   } catch (e) {
     await db.close();
+    stateDb.close();
     throw e;
   }
   host?.start();
   const stopping = new AbortController();
   await scrape.start(stopping.signal);
+  uptime.start(stopping.signal);
   ready = true;
   return {
     address,
@@ -145,8 +165,10 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'http', close: () => http.close() },
       { name: 'host', close: async () => host?.stop() },
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
+      { name: 'probes', close: () => uptime.stop() },
       { name: 'remote_write', close: async () => remote?.close() },
       { name: 'storage', close: () => db.close() },
+      { name: 'state', close: () => Promise.resolve(void stateDb.close()) },
     ],
   };
 };

@@ -1,4 +1,5 @@
 import type { RelabelConfig } from '../relabel/index.js';
+import type { ProbeModule } from '../probe/index.js';
 
 /**
  * The validated configuration. Durations are whole milliseconds, sizes whole bytes.
@@ -17,7 +18,8 @@ export interface VigieConfig {
   /** Prometheus' remote_write; names are unique when given. */
   readonly remote_write: readonly RemoteWriteConfig[];
   readonly alerting: Readonly<Record<string, unknown>>;
-  readonly probe_modules: Readonly<Record<string, unknown>>;
+  /** blackbox_exporter's `modules:` map, validated with every default filled in (durations in ms). */
+  readonly probe_modules: Readonly<Record<string, ProbeModule>>;
   /** Probe jobs; job names unique among probes and scrape_configs. */
   readonly probes: readonly ProbeJobConfig[];
 }
