@@ -44,6 +44,7 @@ import {
   ruleRoutes,
 } from './rules/index.js';
 import { openStateDb } from './state/index.js';
+import { UptimeService } from './uptime/index.js';
 import { AlertRouter, Delivery, Forwarder, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
 
 /** The `file` of the generated rules in /api/v1/rules (no file on disk). */
@@ -133,6 +134,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     config = loaded.config;
     await rules.manager?.update(ruleFiles, { evaluationIntervalMs: config.global.evaluation_interval, externalLabels: config.global.external_labels });
     await scrape.applyConfig(config.scrape_configs, config.global);
+    await uptime.applyConfig(config.probes, config.probe_modules);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
     delivery.setReceivers(buildReceivers(config.alerting.receivers, integrationDeps));
@@ -157,6 +159,19 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   if (qc.remote_url !== undefined) log.info({ url: qc.remote_url }, 'queries read from a remote store');
   // Alert history in the state database (shared with other owners; each keeps its own tables).
   const alertHistory = new AlertHistory(stateDb, { retentionMs: config.alerting.history_retention, clock: systemClock, logger: log.child({ component: 'alert_history' }) });
+  // Blackbox probes, their incidents (state database) and uptime read back through PromQL.
+  const uptime = new UptimeService({
+    appendable,
+    stateDb,
+    query: async (expr, t, signal) => {
+      const r = await engine.instantQuery(queryable, expr, t, signal);
+      return r.type === 'vector' ? r.value : [];
+    },
+    registry,
+    clock: systemClock,
+    logger: log.child({ component: 'probe' }),
+  });
+  await uptime.applyConfig(config.probes, config.probe_modules);
   const http = createHttpServer(
     { logger: log.child({ component: 'http' }), registry, isReady: () => ready, reload, config: () => config, version: opts.version },
     [
@@ -166,6 +181,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       federateRoute({ queryable: db, now: () => systemClock.now() }),
       alertmanagerApiRoutes({ router, silences, clock: systemClock, startedAt: systemClock.now(), version: opts.version, configText: () => alertingConfigText(config.alerting) }),
       notificationRoutes(delivery),
+      ...uptime.routes,
       (app, deps) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
@@ -233,6 +249,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   await scrape.start(stopping.signal);
   delivery.start();
   router.start(stopping.signal);
+  uptime.start(stopping.signal);
   ready = true;
   return {
     address,
@@ -242,6 +259,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       { name: 'host', close: async () => host?.stop() },
       { name: 'scrape', close: async () => (stopping.abort(), scrape.stop()) },
       { name: 'rules', close: () => ruleManager.stop() },
+      { name: 'probes', close: () => uptime.stop() },
       { name: 'remote_write', close: async () => remote?.close() },
       { name: 'alert_router', close: () => Promise.resolve(router.stop()) },
       { name: 'notify_delivery', close: () => delivery.close() },

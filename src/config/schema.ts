@@ -3,6 +3,7 @@ import { parseByteSize } from './size.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { relabelConfigSchema } from '../relabel/index.js';
 import { alertingConfigSchema } from '../notify/index.js';
+import { probeModulesSchema } from '../probe/index.js';
 import type { VigieConfig } from './types.js';
 
 /** Short description of a YAML value for messages: `"fifteen"`, `12`, `a map`, `a list`. */
@@ -294,7 +295,8 @@ const fileSchema = z.strictObject({
       for (const [i, r] of rs.entries()) if (r.name !== undefined && names.indexOf(r.name) !== names.lastIndexOf(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate remote write name ${JSON.stringify(r.name)}` });
     }),
   alerting: alertingConfigSchema.prefault({}),
-  probe_modules: looseMap.default({}),
+  // blackbox_exporter's `modules:` map (src/probe owns its schema).
+  probe_modules: probeModulesSchema.default({}),
   probes: z.array(probeJobSchema).default([]),
 });
 

@@ -1,5 +1,6 @@
 import type { RelabelConfig } from '../relabel/index.js';
 import type { AlertingConfig } from '../notify/index.js';
+import type { ProbeModule } from '../probe/index.js';
 
 /**
  * The validated configuration. Durations are whole milliseconds, sizes whole bytes.
@@ -19,7 +20,8 @@ export interface VigieConfig {
   readonly remote_write: readonly RemoteWriteConfig[];
   /** Alertmanager-shaped routing, receivers, silences' peers; see src/notify. */
   readonly alerting: AlertingConfig;
-  readonly probe_modules: Readonly<Record<string, unknown>>;
+  /** blackbox_exporter's `modules:` map, validated with every default filled in (durations in ms). */
+  readonly probe_modules: Readonly<Record<string, ProbeModule>>;
   /** Probe jobs; job names unique among probes and scrape_configs. */
   readonly probes: readonly ProbeJobConfig[];
 }
@@ -233,4 +235,4 @@ export interface QueryConfig {
 }
 
 /** Sections accepted today but not acted on; the loader warns when one is present. */
-export const UNIMPLEMENTED_SECTIONS = ['probe_modules', 'probes'] as const;
+export const UNIMPLEMENTED_SECTIONS: readonly string[] = [];

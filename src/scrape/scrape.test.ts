@@ -221,9 +221,10 @@ test('loops run on their own schedule after start(signal)', async () => {
     await s.mgr.start(ac.signal);
     await new Promise((r) => setTimeout(r, 900));
     const ups = s.app.of('up{').length;
-    assert.ok(ups >= 3 && ups <= 6, `expected about 4 scrapes, got ${ups}`);
+    // Bounds are loose on purpose: the machine may be loaded (timers fire late, never early).
+    assert.ok(ups >= 2 && ups <= 6, `expected about 4 scrapes, got ${ups}`);
     const ts = s.app.of('up{').map((x) => x.t);
-    for (let i = 1; i < ts.length; i++) assert.ok(Math.abs(ts[i]! - ts[i - 1]! - 200) < 60, `spacing ${ts[i]! - ts[i - 1]!}`);
+    for (let i = 1; i < ts.length; i++) assert.ok(ts[i]! - ts[i - 1]! > 140 && ts[i]! - ts[i - 1]! < 700, `spacing ${ts[i]! - ts[i - 1]!}`);
   } finally {
     ac.abort();
     await s[Symbol.asyncDispose]();
