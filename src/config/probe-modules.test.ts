@@ -149,3 +149,18 @@ describe('probe_modules (blackbox.yml modules)', () => {
     assert.equal(config.probe_modules.c?.timeout, 0);
   });
 });
+
+describe('probes: jobs', () => {
+  it('accept built-in and configured modules, and name an unknown one with its line', () => {
+    const ok = parseConfig('probe_modules:\n  mine: { prober: tcp }\nprobes:\n  - { job_name: a, module: mine, targets: ["127.0.0.1:22"] }\n  - { job_name: b, module: ssh_banner, targets: ["127.0.0.1:22"] }\n', 'v.yml');
+    assert.deepEqual(ok.config.probes.map((p) => p.module), ['mine', 'ssh_banner']);
+    assert.throws(
+      () => parseConfig('probes:\n  - job_name: a\n    module: htp_2xx\n    targets: ["http://x"]\n', 'v.yml'),
+      (e: unknown) => e instanceof ConfigError && /^v\.yml:3:13: probes\[0\]\.module: unknown module "htp_2xx"/.test(e.message),
+    );
+    assert.throws(
+      () => parseConfig('scrape_configs:\n  - job_name: a\nprobes:\n  - { job_name: a, module: icmp, targets: ["127.0.0.1"] }\n', 'v.yml'),
+      (e: unknown) => e instanceof ConfigError && /already used/.test(e.message),
+    );
+  });
+});

@@ -3,7 +3,7 @@ import { parseByteSize } from './size.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { relabelConfigSchema } from '../relabel/index.js';
 import { alertingConfigSchema } from '../notify/index.js';
-import { probeModulesSchema } from '../probe/index.js';
+import { DEFAULT_PROBE_MODULES, probeModulesSchema } from '../probe/index.js';
 import type { VigieConfig } from './types.js';
 
 /** Short description of a YAML value for messages: `"fifteen"`, `12`, `a map`, `a list`. */
@@ -322,6 +322,10 @@ export const configSchema = fileSchema.transform((c, ctx) => {
   for (const [i, p] of c.probes.entries()) {
     if (probeJobs.has(p.job_name) || seen.has(p.job_name)) ctx.addIssue({ code: 'custom', path: ['probes', i, 'job_name'], message: `job name ${JSON.stringify(p.job_name)} is already used by another probe job or scrape config` });
     probeJobs.add(p.job_name);
+    if (!(p.module in c.probe_modules) && !(p.module in DEFAULT_PROBE_MODULES)) {
+      const known = [...new Set([...Object.keys(c.probe_modules), ...Object.keys(DEFAULT_PROBE_MODULES)])].sort().join(', ');
+      ctx.addIssue({ code: 'custom', path: ['probes', i, 'module'], message: `unknown module ${JSON.stringify(p.module)} (not in probe_modules nor built in: ${known})` });
+    }
   }
   return { ...c, scrape_configs };
 });
