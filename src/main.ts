@@ -45,7 +45,7 @@ import {
 } from './rules/index.js';
 import { openStateDb } from './state/index.js';
 import { UptimeService } from './uptime/index.js';
-import { AlertRouter, Delivery, Forwarder, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
+import { AlertRouter, Delivery, Forwarder, NotificationTemplates, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
 
 /** The `file` of the generated rules in /api/v1/rules (no file on disk). */
 const GENERATED_RULES_PATH = '<generated>/alert.rules.yml';
@@ -62,6 +62,9 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     c.rule_files.length > 0 ? loadRuleFiles(c.rule_files, configDir) : [parseRuleFile(generateAlertRules(generateInputFromConfig(c)), GENERATED_RULES_PATH)];
   // Read before anything is opened: a bad rule file or retention leaves nothing to clean up.
   const initialRules = await loadRules(config);
+  // Notification templates (alerting.templates, relative to the config file's directory).
+  const loadTemplates = (c: VigieConfig): NotificationTemplates => NotificationTemplates.load(c.alerting.templates, configDir, systemClock);
+  const initialTemplates = loadTemplates(config);
   if (config.storage.out_of_order_time_window > 0) {
     log.warn('storage.out_of_order_time_window is not supported yet: out-of-order samples are rejected');
   }
@@ -119,7 +122,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   // Links in notifications: alerting.external_url, else the address bound (known after listen).
   let boundURL = `http://${opts.listen.host}:${opts.listen.port}`;
   const externalURL = (): string => (config.alerting.external_url !== '' ? config.alerting.external_url : boundURL);
-  const integrationDeps = { userAgent: `Vigie/${opts.version}` };
+  const integrationDeps = { userAgent: `Vigie/${opts.version}`, templates: initialTemplates };
   // Durable delivery: a queue in the state database, retries, the attempt log.
   const delivery = new Delivery({ db: stateDb, registry, logger: notifyLog, receivers: buildReceivers(config.alerting.receivers, integrationDeps), clock: systemClock, externalURL: externalURL() });
   const router = new AlertRouter({ config: config.alerting, clock: systemClock, notify: delivery.notify, silences, db: stateDb, logger: notifyLog, externalURL });
@@ -131,13 +134,14 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     const loaded = await loadConfig(opts.configFile);
     for (const w of loaded.warnings) log.warn(w);
     const ruleFiles = await loadRules(loaded.config);
+    const templates = loadTemplates(loaded.config);
     config = loaded.config;
     await rules.manager?.update(ruleFiles, { evaluationIntervalMs: config.global.evaluation_interval, externalLabels: config.global.external_labels });
     await scrape.applyConfig(config.scrape_configs, config.global);
     await uptime.applyConfig(config.probes, config.probe_modules);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
-    delivery.setReceivers(buildReceivers(config.alerting.receivers, integrationDeps));
+    delivery.setReceivers(buildReceivers(config.alerting.receivers, { ...integrationDeps, templates }));
     router.applyConfig(config.alerting);
     forwarder.setTargets(config.alerting.alertmanagers);
   };

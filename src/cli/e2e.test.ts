@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { waitUntil } from '../common/index.js';
+import { freePort, waitUntil } from '../common/index.js';
 
 // dist/src/cli/e2e.test.js -> repo root
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,17 +16,6 @@ const TOKEN = 'vigie_e2e-test-token';
 const ENV = { ...process.env, VIGIE_API_TOKEN: TOKEN };
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, deadline: number): Promise<void> {
   for (;;) {

@@ -20,6 +20,7 @@ export {
   type StaticConfig,
   type TLSConfig,
   type GlobalConfig,
+  type ProbeJobConfig,
   type HostConfig,
   type LoginRateLimitConfig,
   type QueryConfig,

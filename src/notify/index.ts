@@ -44,6 +44,8 @@ export {
   type Integration,
   type IntegrationDeps,
   type NotifyFailureReason,
+  NotificationTemplateLoadError,
+  NotificationTemplates,
   NotifyError,
   UnsupportedIntegration,
   buildIntegrations,

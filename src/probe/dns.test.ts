@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { encode } from 'dns-packet';
-import { waitUntil } from '../common/index.js';
+import { freePort, waitUntil } from '../common/index.js';
 import { runProbe } from './index.js';
 import { fqdn, quoteText, recordText } from './dns-text.js';
 import { hasBinary, mod, opts } from './test-peers.js';
@@ -16,15 +16,6 @@ function value(r: ProbeResult, name: string, labels: Record<string, string> = {}
 }
 
 /** A free UDP port on 127.0.0.1 (dnsmasq takes the same number for TCP). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function dnsModule(dns: Record<string, unknown>) {
   return mod({ prober: 'dns', dns: { preferred_ip_protocol: 'ip4', ...dns } });

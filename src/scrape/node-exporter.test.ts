@@ -1,21 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { parseConfig } from '../config/index.js';
 import { ScrapeManager } from './index.js';
 import { MemoryAppendable } from './testutil.js';
+import { freePort } from '../common/index.js';
 
 const BIN = ['prometheus-node-exporter', 'node_exporter'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const a = s.address();
-  const port = typeof a === 'object' && a !== null ? a.port : 0;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('scrapes the real node_exporter (Debian prometheus-node-exporter)', async (t) => {
   if (BIN === undefined) {

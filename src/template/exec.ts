@@ -191,6 +191,10 @@ export class Executor {
     const [head, ...rest] = cmd.args;
     if (head === undefined) throw this.fail(frame, cmd.pos, undefined, 'empty command');
     if (head.kind === 'function') return this.call(frame, head, rest, dot, hasFinal, final);
+    if (rest.length > 0 || hasFinal) {
+      const method = await this.methodCommand(frame, head, rest, dot, hasFinal, final);
+      if (method.found) return method.value;
+    }
     if (rest.length > 0 || hasFinal) throw this.fail(frame, head.pos, head.src, `can't give argument to non-function ${head.src}`);
     if (head.kind === 'nil') throw this.fail(frame, head.pos, head.src, 'nil is not a command');
     return this.operand(frame, head, dot);
@@ -258,11 +262,55 @@ export class Executor {
     }
   }
 
+  /**
+   * `.X.Method arg…` (or `… | .X.Method`): a field chain whose last name is a method of the
+   * value it is looked up on, called with the arguments. `found: false` when it is not a method.
+   */
+  private async methodCommand(frame: Frame, head: Operand, argNodes: readonly Operand[], dot: unknown, hasFinal: boolean, final: unknown): Promise<{ found: boolean; value?: unknown }> {
+    let receiver: unknown;
+    let names: readonly string[];
+    if (head.kind === 'field') {
+      receiver = dot;
+      names = head.names;
+    } else if (head.kind === 'variable') {
+      const v = frame.lookup(head.name);
+      if (v === undefined) throw this.fail(frame, head.pos, head.src, `undefined variable: ${head.name}`);
+      receiver = v.value;
+      names = head.fields;
+    } else if (head.kind === 'paren') {
+      receiver = await this.pipeline(frame, head.pipe, dot, false);
+      names = head.fields;
+    } else return { found: false };
+    const last = names[names.length - 1];
+    if (last === undefined) return { found: false };
+    const target = this.fields(frame, head, receiver, names.slice(0, -1));
+    const method = methodOf(target, last);
+    if (method === undefined) return { found: false };
+    const args: unknown[] = [];
+    for (const a of argNodes) args.push(await this.operand(frame, a, dot));
+    if (hasFinal) args.push(final);
+    return { found: true, value: this.invoke(frame, head, last, target, method, args) };
+  }
+
+  private invoke(frame: Frame, op: Operand, name: string, receiver: unknown, method: (...args: unknown[]) => unknown, args: readonly unknown[]): unknown {
+    if (method.length !== args.length) throw this.fail(frame, op.pos, op.src, `wrong number of args for ${name}: want ${method.length} got ${args.length}`);
+    try {
+      return method.apply(receiver, [...args]);
+    } catch (err) {
+      if (err instanceof TemplateError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw this.fail(frame, op.pos, op.src, `error calling ${name}: ${msg}`, err);
+    }
+  }
+
   private fields(frame: Frame, op: Operand, receiver: unknown, names: readonly string[]): unknown {
     let v = receiver;
     for (const name of names) {
       if (v === undefined || v === null) throw this.fail(frame, op.pos, op.src, `nil pointer evaluating ${goTypeName(v) === 'nil' ? 'interface {}' : goTypeName(v)}.${name}`);
-      if (isMap(v)) {
+      const method = methodOf(v, name);
+      if (method !== undefined) {
+        v = this.invoke(frame, op, name, v, method, []);
+      } else if (isMap(v)) {
         v = mapGet(v, name);
       } else if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof SafeHtml) && name in v) {
         v = (v as Record<string, unknown>)[name];
@@ -272,4 +320,15 @@ export class Executor {
     }
     return v;
   }
+}
+
+/**
+ * A Go method of a data value: a function-valued property with an exported (capitalised) name,
+ * own or inherited (e.g. `KV.SortedPairs`, `Alerts.Firing`). Its `length` is its arity.
+ * Methods win over map keys, as in Go.
+ */
+function methodOf(v: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
+  if (v === null || typeof v !== 'object' || !/^[A-Z]/.test(name)) return undefined;
+  const m = (v as Record<string, unknown>)[name];
+  return typeof m === 'function' ? (m as (...args: unknown[]) => unknown) : undefined;
 }

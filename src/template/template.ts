@@ -11,6 +11,15 @@ export interface QuerySample {
   readonly value: number;
 }
 
+export interface ParseOptions {
+  /** Escape action output for HTML (html/template's rules for text). */
+  html?: boolean;
+  /** Lends its `define`d templates and extra functions. */
+  library?: Template;
+  /** Extra functions by name (known at parse time, like Go's Funcs before Parse). */
+  funcs?: ReadonlyMap<string, FuncDef>;
+}
+
 export interface ExecOptions {
   /** Runs PromQL for the `query` function (at the evaluation time the caller chooses). Without it `query` fails. */
   query?: (expr: string) => Promise<QuerySample[]>;
@@ -47,22 +56,26 @@ export class Template {
     private readonly defines: ReadonlyMap<string, NamedBody>,
     private readonly html: boolean,
     private readonly predeclared: readonly string[],
+    /** Go's builtins, Prometheus' functions and the caller's extra ones (the library's included). */
+    private readonly funcs: ReadonlyMap<string, FuncDef>,
   ) {}
 
   /**
-   * Parses `text`. `library` lends its `define`d templates (this template's own defines win).
+   * Parses `text`. `library` lends its `define`d templates (this template's own defines win) and
+   * its extra functions; `funcs` adds functions (or replaces built-in ones), e.g. Alertmanager's.
    * Throws TemplateError (`template: name:line:col: problem`).
    */
-  static parse(name: string, text: string, opts: { html?: boolean; library?: Template } = {}): Template {
+  static parse(name: string, text: string, opts: ParseOptions = {}): Template {
     return Template.parseWith(name, text, opts, []);
   }
 
   /** @internal parse with predeclared variables (alert templates). */
-  static parseWith(name: string, text: string, opts: { html?: boolean; library?: Template }, predeclared: readonly string[]): Template {
-    const tree = parseTemplate(name, text, FUNC_NAMES, predeclared);
+  static parseWith(name: string, text: string, opts: ParseOptions, predeclared: readonly string[]): Template {
+    const funcs = opts.funcs === undefined && opts.library === undefined ? FUNCS : new Map([...(opts.library?.funcs ?? FUNCS), ...(opts.funcs ?? [])]);
+    const tree = parseTemplate(name, text, funcs === FUNCS ? FUNC_NAMES : new Set([...funcs.keys(), 'and', 'or']), predeclared);
     const defines = new Map<string, NamedBody>(opts.library?.defines ?? []);
     for (const [n, nodes] of tree.defines) defines.set(n, { nodes, source: name });
-    return new Template(name, { nodes: tree.root, source: name }, defines, opts.html ?? false, predeclared);
+    return new Template(name, { nodes: tree.root, source: name }, defines, opts.html ?? false, predeclared, funcs);
   }
 
   /** Names of the templates `{{template "x"}}` can call. */
@@ -86,7 +99,7 @@ export class Template {
     const externalURL = opts.externalURL ?? '';
     const executor = new Executor(
       this.defines,
-      FUNCS,
+      this.funcs,
       {
         html: opts.html ?? this.html,
         query: opts.query,

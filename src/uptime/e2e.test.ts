@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { waitUntil } from '../common/index.js';
+import { freePort, waitUntil } from '../common/index.js';
 import { startHttpServer } from './testutil.js';
 
 // dist/src/uptime/e2e.test.js -> repo root
@@ -15,17 +14,6 @@ const BIN = join(ROOT, 'bin', 'vigie');
 const TOKEN = 'probe-e2e-token';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type QueryBody = { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { silentLogger, systemClock, waitUntil } from '../common/index.js';
+import { freePort, silentLogger, systemClock, waitUntil } from '../common/index.js';
 import { parseConfig } from '../config/index.js';
 import { formatLabels, labelsFromRecord } from '../model/index.js';
 import { DEFAULT_PROBE_MODULES } from '../probe/index.js';
@@ -18,17 +17,6 @@ import { probeRoute, requestTimeoutSeconds } from './probe-route.js';
 import { ProbeScheduler } from './scheduler.js';
 import { type TestHttpServer, memAppendable, readSeries, startHttpServer } from './testutil.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('probe routes', () => {
   let target: TestHttpServer;

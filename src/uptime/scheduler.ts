@@ -10,25 +10,9 @@ import { Semaphore } from './semaphore.js';
 import { TargetSeries } from './series.js';
 import { registerProbeMetrics, type ProbeMetricsSink } from './self-metrics.js';
 import { TargetHealth } from './status.js';
+import type { ProbeJobConfig } from '../config/index.js';
 
-/**
- * One `probes:` job as the scheduler reads it (the shape of the config's ProbeJobConfig):
- * each target is probed with `module` every `interval`.
- */
-export interface ProbeJobConfig {
-  readonly job_name: string;
-  /** Name of a module of the merged module map. */
-  readonly module: string;
-  readonly targets: readonly string[];
-  /** ms between probes of a target. */
-  readonly interval: number;
-  /** ms; 0 = the module's timeout, else 90% of the interval capped at 120 s. */
-  readonly timeout: number;
-  /** ms; a successful probe slower than this makes the target "slow"; 0 = never slow. */
-  readonly slow_threshold: number;
-  /** Added to every series of the job (job, instance and module win over these). */
-  readonly labels: Readonly<Record<string, string>>;
-}
+export type { ProbeJobConfig };
 
 export interface ProbeSchedulerOptions {
   readonly appendable: Appendable;

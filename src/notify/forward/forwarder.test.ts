@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
-import { silentLogger, waitUntil } from '../../common/index.js';
+import { freePort, silentLogger, waitUntil } from '../../common/index.js';
 import { parseAlertingConfig } from '../config/index.js';
 import { startRecordingServer } from '../receivers/index.js';
 import type { Alert } from '../types.js';
@@ -29,13 +28,6 @@ async function counter(r: Registry, name: string, labels: Record<string, string>
   return v?.values.find((x) => Object.entries(labels).every(([k, val]) => (x.labels as Record<string, unknown>)[k] === val))?.value ?? 0;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('alerts on the wire: Prometheus shape, ms times, empty fields left out; URLs keep the path prefix', () => {
   const a = alertToApi({ labels: { alertname: 'X' }, annotations: {}, startsAt: Date.UTC(2026, 4, 1, 9, 40), endsAt: 0, generatorURL: '' });

@@ -3,9 +3,8 @@ import { formatGoTime } from './gotime.js';
 
 /**
  * Vigie's default texts for integrations that show a title and a body (email, chat). They
- * follow what Alertmanager's default templates show, written as plain functions.
- * TODO(templates): user `title`/`text`/`html`/`subject` templates once the Go-template engine
- * (src/template) is in this branch; until then these defaults are always used.
+ * follow what Alertmanager's default templates show, written as plain functions; they are used
+ * when a field is not configured. Configured fields are Go templates (see templates.ts).
  */
 
 const sortedEntries = (o: Readonly<Record<string, string>>): [string, string][] => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -116,12 +115,11 @@ export function defaultHtml(n: Notification): string {
 }
 
 /**
- * A configured text field: used as is when it holds no template action; a Go template
- * (`{{ ... }}`) cannot be rendered in this branch yet, so the default is used instead.
- * TODO(templates): render with src/template once it is here.
+ * A configured text field, already rendered by NotificationTemplates.renderFields (integrations
+ * render their templated fields before building a payload); absent or empty: Vigie's default.
  */
 export function configuredText(configured: string | undefined, fallback: () => string): string {
-  return configured === undefined || configured === '' || configured.includes('{{') ? fallback() : configured;
+  return configured === undefined || configured === '' ? fallback() : configured;
 }
 
 /** Cuts `s` to at most `max` characters, ending with "…" when cut (chat APIs reject longer texts). */

@@ -3,6 +3,7 @@ import { configuredText, defaultChatText, defaultTitle, truncate } from './defau
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, postJson, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -56,6 +57,7 @@ export class DiscordIntegration implements Integration {
   async send(n: Notification, signal: AbortSignal): Promise<void> {
     const url = readSecret(this.cfg.webhook_url, this.cfg.webhook_url_file, 'discord webhook_url');
     if (url === undefined || url === '') throw new NotifyError('discord: no webhook_url configured', false, 'other');
-    await postJson(url, JSON.stringify(discordPayload(n, this.cfg)), { http: this.cfg.http_config, userAgent: this.deps.userAgent }, signal);
+    const c = await templatesOf(this.deps).renderFields('discord', this.cfg, ['title', 'message', 'content'], n);
+    await postJson(url, JSON.stringify(discordPayload(n, c)), { http: this.cfg.http_config, userAgent: this.deps.userAgent }, signal);
   }
 }

@@ -131,7 +131,7 @@ test('email over STARTTLS with AUTH: subject, recipients, text and escaped HTML 
   assert.equal(headers.get('to'), 'ops@example.org, dba@example.org');
   assert.equal(headers.get('from'), 'vigie@example.org');
   assert.equal(headers.get('x-team'), 'db');
-  assert.equal(headers.get('x-templated'), undefined, 'a templated header is left out until templates are rendered');
+  assert.equal(headers.get('x-templated'), 'firing', 'headers are rendered as templates');
   assert.match(text, /Alerts Firing:\nLabels:\n - alertname = DiskFull\n - instance = db-1/);
   assert.match(text, /Alerts Resolved:/);
   assert.match(text, / - summary = Disk almost full on db-1 <&>/);

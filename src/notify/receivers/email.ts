@@ -5,6 +5,7 @@ import { alertsLink, configuredText, defaultHtml, defaultText, defaultTitle } fr
 import { NotifyError } from './errors.js';
 import { type TlsClientConfig, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -22,7 +23,7 @@ export interface EmailIntegrationConfig {
   readonly auth_password_file?: Opt<string>;
   /** Extra or replacing headers (Subject, To, From have defaults). */
   readonly headers?: Opt<Readonly<Record<string, string>>>;
-  /** TODO(templates): user html/text templates need the Go-template engine; ignored until then. */
+  /** Go templates; html is rendered in html mode (values escaped). Absent: Vigie's default bodies. */
   readonly html?: Opt<string>;
   readonly text?: Opt<string>;
   /** STARTTLS required (default true, like Alertmanager); false: plain SMTP, no STARTTLS. */
@@ -52,13 +53,13 @@ export class EmailIntegration implements Integration {
   constructor(
     readonly index: number,
     private readonly cfg: EmailIntegrationConfig,
-    _deps: IntegrationDeps,
+    private readonly deps: IntegrationDeps,
   ) {
     this.sendResolved = cfg.send_resolved ?? false;
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('email', this.cfg, ['to', 'from', 'html', 'text', 'headers'], n, ['html']);
     const password = readSecret(c.auth_password, c.auth_password_file, 'auth_password');
     const tls = c.tls_config;
     let ca: string | undefined;
@@ -97,8 +98,6 @@ export class EmailIntegration implements Integration {
         delete headers[key];
         return v;
       };
-      // TODO(templates): headers are Go templates in Alertmanager; a templated one falls back to the default.
-      for (const [k, v] of Object.entries(headers)) if (v.includes('{{')) delete headers[k];
       const subject = configuredText(pick('subject'), () => defaultTitle(n));
       const to = configuredText(pick('to'), () => c.to);
       const from = configuredText(pick('from'), () => c.from);
@@ -106,8 +105,8 @@ export class EmailIntegration implements Integration {
         from,
         to: to.split(',').map((s) => s.trim()).filter((s) => s !== ''),
         subject,
-        text: `${defaultText(n)}\n\n${alertsLink(n)}\n`,
-        html: defaultHtml(n),
+        text: configuredText(c.text, () => `${defaultText(n)}\n\n${alertsLink(n)}\n`),
+        html: configuredText(c.html, () => defaultHtml(n)),
         headers,
       });
     } catch (err) {

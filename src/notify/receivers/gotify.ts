@@ -3,6 +3,7 @@ import { configuredText, defaultText, defaultTitle } from './defaults.js';
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, postJson, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -35,7 +36,7 @@ export class GotifyIntegration implements Integration {
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('gotify', this.cfg, ['title', 'message'], n);
     const token = readSecret(c.token, c.token_file, 'gotify token');
     if (token === undefined || token === '') throw new NotifyError('gotify: no token configured', false, 'other');
     const body = {

@@ -14,3 +14,7 @@ export { DiscordIntegration, type DiscordIntegrationConfig, discordPayload } fro
 export { NtfyIntegration, type NtfyIntegrationConfig } from './ntfy.js';
 export { GotifyIntegration, type GotifyIntegrationConfig } from './gotify.js';
 export { UnsupportedIntegration, buildIntegrations, buildReceivers } from './build.js';
+export { NotificationTemplateLoadError, NotificationTemplates, templatesOf } from './templates.js';
+export { type TemplateAlert, type TemplateData, TemplateKV, notificationTemplateData } from './template-data.js';
+export { ZonedGoTime, alertmanagerFuncs, goDate } from './template-funcs.js';
+export { DEFAULT_TEMPLATE_LIBRARY } from './template-library.js';

@@ -1,4 +1,5 @@
 import type { Notification } from '../types.js';
+import type { NotificationTemplates } from './templates.js';
 
 /**
  * One way of delivering a receiver's notifications (one entry of e.g. `webhook_configs`).
@@ -22,6 +23,11 @@ export interface Integration {
 export interface IntegrationDeps {
   /** Sent as the User-Agent, e.g. `Vigie/0.1.0`. */
   readonly userAgent: string;
+  /**
+   * Renders configured fields holding Go templates (`{{ … }}`); default: Vigie's default
+   * library only (no `templates:` files).
+   */
+  readonly templates?: NotificationTemplates | undefined;
 }
 
 /** `webhook[0]`: how attempts, logs and the API name one integration. */

@@ -3,6 +3,7 @@ import { configuredText, defaultChatText, defaultTitle, truncate } from './defau
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, postJson, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -70,7 +71,8 @@ export class MsTeamsIntegration implements Integration {
   async send(n: Notification, signal: AbortSignal): Promise<void> {
     const url = readSecret(this.cfg.webhook_url, this.cfg.webhook_url_file, `${this.kind} webhook_url`);
     if (url === undefined || url === '') throw new NotifyError(`${this.kind}: no webhook_url configured`, false, 'other');
-    const body = this.kind === 'msteams' ? msteamsPayload(n, this.cfg) : msteamsV2Payload(n, this.cfg);
+    const c = await templatesOf(this.deps).renderFields(this.kind, this.cfg, ['title', 'summary', 'text'], n);
+    const body = this.kind === 'msteams' ? msteamsPayload(n, c) : msteamsV2Payload(n, c);
     await postJson(url, JSON.stringify(body), { http: this.cfg.http_config, userAgent: this.deps.userAgent }, signal);
   }
 }

@@ -2,6 +2,7 @@ import type { Notification } from '../types.js';
 import { alertsLink, configuredText, defaultChatText, defaultTitle } from './defaults.js';
 import { type HttpClientConfig, expectSuccess, httpSend, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -46,7 +47,7 @@ export class NtfyIntegration implements Integration {
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('ntfy', this.cfg, ['title', 'message', 'priority', 'click'], n);
     const url = `${(c.url ?? 'https://ntfy.sh').replace(/\/+$/, '')}/${encodeURIComponent(c.topic)}`;
     const tags = [n.status === 'firing' ? 'rotating_light' : 'white_check_mark', ...(c.tags ?? [])];
     const headers: Record<string, string> = {

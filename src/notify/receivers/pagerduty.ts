@@ -4,6 +4,7 @@ import { alertsLink, configuredText, defaultText, defaultTitle, firingAlerts, re
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, postJson, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 import { withTimeout } from './webhook.js';
 
 type Opt<T> = T | undefined;
@@ -96,7 +97,7 @@ export class PagerdutyIntegration implements Integration {
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('pagerduty', this.cfg, ['client', 'client_url', 'description', 'details', 'source', 'severity', 'class', 'component', 'group'], n);
     const routingKey = readSecret(c.routing_key, c.routing_key_file, 'pagerduty routing_key');
     const opts = { http: c.http_config, userAgent: this.deps.userAgent };
     const sig = withTimeout(signal, c.timeout);

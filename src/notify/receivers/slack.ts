@@ -3,6 +3,7 @@ import { alertsLink, configuredText, defaultChatText, defaultTitle } from './def
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, postJson, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 import { withTimeout } from './webhook.js';
 
 type Opt<T> = T | undefined;
@@ -36,6 +37,9 @@ export interface SlackIntegrationConfig {
   /** ms; 0 or absent = none of its own. */
   readonly timeout?: Opt<number>;
 }
+
+/** Fields rendered as templates (secrets and URLs too, like Alertmanager's tmplText on them). */
+const SLACK_TEMPLATED = ['channel', 'username', 'color', 'title', 'title_link', 'pretext', 'text', 'footer', 'fallback', 'icon_emoji', 'icon_url'] as const;
 
 /** The Slack message: one attachment with the title, color, text and fields (Alertmanager's layout). */
 export function slackPayload(n: Notification, c: SlackIntegrationConfig): Record<string, unknown> {
@@ -81,7 +85,7 @@ export class SlackIntegration implements Integration {
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('slack', this.cfg, SLACK_TEMPLATED, n);
     const token = readSecret(c.app_token, c.app_token_file, 'slack app_token');
     const url = token !== undefined && token !== '' ? (c.app_url ?? 'https://slack.com/api/chat.postMessage') : readSecret(c.api_url, c.api_url_file, 'slack api_url');
     if (url === undefined || url === '') throw new NotifyError('slack: no api_url or app_token configured', false, 'other');

@@ -3,6 +3,7 @@ import { configuredText, defaultText, defaultTitle, escapeHtml, truncate } from 
 import { NotifyError } from './errors.js';
 import { type HttpClientConfig, httpSend, readSecret } from './http.js';
 import type { Integration, IntegrationDeps } from './integration.js';
+import { templatesOf } from './templates.js';
 
 type Opt<T> = T | undefined;
 
@@ -54,7 +55,7 @@ export class TelegramIntegration implements Integration {
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<void> {
-    const c = this.cfg;
+    const c = await templatesOf(this.deps).renderFields('telegram', this.cfg, ['message'], n);
     const token = readSecret(c.bot_token, c.bot_token_file, 'telegram bot_token');
     if (token === undefined || token === '') throw new NotifyError('telegram: no bot_token configured', false, 'other');
     const chatText = readSecret(c.chat_id === undefined ? undefined : String(c.chat_id), c.chat_id_file, 'telegram chat_id');
