@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { systemClock } from './common/index.js';
@@ -20,6 +21,7 @@ import {
   remoteWriteReceiverMetrics,
   remoteWriteRoute,
   createMetricsRegistry,
+  uiRoute,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
 import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute } from './api/index.js';
@@ -31,6 +33,9 @@ import { createRemoteWrite } from './remote/index.js';
 import { RemoteQueryable } from './remoteread/index.js';
 import { ScrapeManager } from './scrape/index.js';
 import { teeAppendable, type Appendable, type Queryable } from './storage/index.js';
+
+/** The built web UI: dist/src/main.js → <repo>/ui/dist (built by `make build`). */
+const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -113,6 +118,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
           storageRetention: formatDuration(config.storage.retention.time),
         });
       },
+      // Last: its catch-all GET serves index.html for the UI's client-side routes.
+      uiRoute({ dir: UI_DIR }),
     ],
   );
   // The machine Vigie runs on, with node_exporter's names and the labels a scrape of it gets.
