@@ -7,7 +7,7 @@ LISTEN   ?= 127.0.0.1:9400
 # Marker written after a successful install; redone when package.json or the lock file changes.
 DEPS := node_modules/.vigie-installed
 
-.PHONY: help run build lint test test-prep system-deps bench clean deps
+.PHONY: help run build build-ui lint test test-prep system-deps bench clean deps
 
 help:
 	@echo "make run    install, build and start the server on $(LISTEN) (data in $(DATA_DIR))"
@@ -19,9 +19,23 @@ $(DEPS): package.json $(wildcard package-lock.json)
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
-deps: $(DEPS)
+# The web UI (ui/) is its own package: its dependencies install into ui/node_modules.
+UI_DEPS := ui/node_modules/.vigie-installed
+UI_SOURCES := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/tsconfig.json
 
-build: $(DEPS)
+$(UI_DEPS): ui/package.json $(wildcard ui/package-lock.json)
+	@cd ui && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+deps: $(DEPS) $(UI_DEPS)
+
+# ui/dist (not committed) is what the server serves at /; rebuilt when a UI source changes.
+ui/dist/index.html: $(UI_DEPS) $(UI_SOURCES)
+	cd ui && npm run --silent build
+
+build-ui: ui/dist/index.html
+
+build: $(DEPS) build-ui
 	npx tsc -p tsconfig.json
 
 run: build
@@ -55,4 +69,4 @@ bench: build
 	@if [ -x bench/run.sh ]; then bench/run.sh; elif [ -f bench/run.sh ]; then bash bench/run.sh; else echo "no bench/run.sh yet"; fi
 
 clean:
-	rm -rf dist test-artifacts
+	rm -rf dist test-artifacts ui/dist

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Auth } from './auth/index.js';
@@ -21,6 +22,7 @@ import {
   remoteWriteReceiverMetrics,
   remoteWriteRoute,
   createMetricsRegistry,
+  uiRoute,
 } from './server/index.js';
 import { Db, type DbStats } from './tsdb/index.js';
 import { registerMetaRoutes, registerQueryRoutes, registerStatusRoutes, registerTargetsRoute } from './api/index.js';
@@ -49,6 +51,9 @@ import { AlertRouter, Delivery, Forwarder, NotificationTemplates, Silences, aler
 
 /** The `file` of the generated rules in /api/v1/rules (no file on disk). */
 const GENERATED_RULES_PATH = '<generated>/alert.rules.yml';
+
+/** The built web UI: dist/src/main.js → <repo>/ui/dist (built by `make build`). */
+const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 export const startServer: StartServer = async (opts: ServerOptions): Promise<RunningServer> => {
   const log = opts.logger;
@@ -201,6 +206,8 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
           storageRetention: formatDuration(config.storage.retention.time),
         });
       },
+      // Last: its catch-all GET serves index.html for the UI's client-side routes.
+      uiRoute({ dir: UI_DIR }),
     ],
   );
   auth.install(http.app);

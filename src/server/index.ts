@@ -5,6 +5,7 @@ export { BASE_ROUTES, type HttpServer, type RoutePlugin, createHttpServer } from
 export { type ListenAddress, ListenAddressError, formatListenAddress, parseListenAddress } from './listen-address.js';
 export { HTTP_DURATION_METRIC, createMetricsRegistry } from './metrics.js';
 export { registerHomeRoute } from './home-route.js';
+export { ASSET_CACHE_CONTROL, INDEX_CACHE_CONTROL, type UiRouteOptions, uiRoute } from './ui-route.js';
 export { registerOpsRoutes } from './ops-routes.js';
 export { registerMetricsRoute } from './metrics.js';
 export { type TsdbAdmin, adminRoutes } from './admin-routes.js';

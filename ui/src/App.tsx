@@ -1,0 +1,95 @@
+import { lazy, Suspense } from 'preact/compat';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { Shell } from './components/Shell';
+import { type AppContextValue, type Nav, AppContext } from './components/nav';
+import { type Me, fetchMe, logout, newSession } from './lib/api';
+import { matchRoute } from './lib/router';
+import { HostPage } from './pages/Host';
+import { HostsPage } from './pages/Hosts';
+import { LoginPage } from './pages/Login';
+import { OverviewPage } from './pages/Overview';
+import { PlaceholderPage } from './pages/Placeholder';
+import { StatusPage } from './pages/Status';
+
+// Explore carries CodeMirror: its own chunk, loaded when first opened.
+const ExplorePage = lazy(() => import('./pages/Explore').then((m) => ({ default: m.ExplorePage })));
+
+function currentLocation(): { path: string; search: string } {
+  return { path: window.location.pathname, search: window.location.search };
+}
+
+export function App() {
+  const [loc, setLoc] = useState(currentLocation);
+  // undefined: asking the server; null: not logged in.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<string | undefined>();
+  const session = useMemo(() => newSession(() => setMe(null)), []);
+
+  useEffect(() => {
+    const onPop = (): void => setLoc(currentLocation());
+    window.addEventListener('popstate', onPop);
+    fetchMe(session).then((m) => setMe(m ?? null), (e: unknown) => setBootError(e instanceof Error ? e.message : String(e)));
+    return () => window.removeEventListener('popstate', onPop);
+  }, [session]);
+
+  const navigate = useCallback((to: string, replace = false) => {
+    if (replace) window.history.replaceState(null, '', to);
+    else window.history.pushState(null, '', to);
+    setLoc(currentLocation());
+    if (!replace) window.scrollTo(0, 0);
+  }, []);
+  const nav: Nav = useMemo(() => ({ ...loc, navigate }), [loc, navigate]);
+
+  if (bootError !== undefined) return <p class="error boot">Cannot reach the Vigie server: {bootError}</p>;
+  if (me === undefined) return <p class="muted boot">Loading…</p>;
+  if (me === null) return <LoginPage session={session} onLoggedIn={setMe} />;
+
+  const ctx: AppContextValue = {
+    nav,
+    session,
+    me,
+    logout: () => {
+      logout(session).finally(() => setMe(null));
+    },
+  };
+  const route = matchRoute(loc.path);
+  let page;
+  switch (route.page) {
+    case 'overview':
+      page = <OverviewPage />;
+      break;
+    case 'hosts':
+      page = <HostsPage />;
+      break;
+    case 'host':
+      page = <HostPage key={route.instance} instance={route.instance} />;
+      break;
+    case 'explore':
+      page = (
+        <Suspense fallback={<p class="muted">Loading the editor…</p>}>
+          <ExplorePage />
+        </Suspense>
+      );
+      break;
+    case 'status':
+      page = <StatusPage />;
+      break;
+    case 'probes':
+      page = <PlaceholderPage title="Probes" text="Per-target latency by phase, certificates and incidents come with the probes API." />;
+      break;
+    case 'alerts':
+      page = <PlaceholderPage title="Alerts" text="Firing and pending alerts, silences and history come with the alerting API." />;
+      break;
+    case 'dashboards':
+      page = <PlaceholderPage title="Dashboards" text="Custom dashboards and Grafana import are not built yet." />;
+      break;
+    case 'notFound':
+      page = <PlaceholderPage title="Not found" text={`No page at ${route.path}.`} />;
+      break;
+  }
+  return (
+    <AppContext.Provider value={ctx}>
+      <Shell>{page}</Shell>
+    </AppContext.Provider>
+  );
+}

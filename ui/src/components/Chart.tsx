@@ -1,0 +1,125 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { columnsToCsv } from '../lib/csv';
+import { downloadBlob, downloadCanvasPng, fileSlug } from '../lib/download';
+import { type Columns, type Unit, formatValue, stackBands, stackColumns } from '../lib/series';
+
+const PALETTE = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#6366f1', '#14b8a6', '#a855f7'];
+
+export function seriesColor(i: number): string {
+  return PALETTE[i % PALETTE.length] ?? '#888';
+}
+
+/** Axis ticks: as many decimals as the tick spacing needs (so 5.41 and 5.42 stay apart). */
+function tickLabel(v: number, incr: number, unit: Unit): string {
+  if (unit !== 'none' && unit !== 'percent') return formatValue(v, unit);
+  if (unit === 'none' && Math.abs(v) >= 1000) return formatValue(v, unit);
+  const decimals = Math.min(6, Math.max(0, -Math.floor(Math.log10(incr > 0 ? incr : 1))));
+  return `${v.toFixed(decimals)}${unit === 'percent' ? '%' : ''}`;
+}
+
+export interface ChartProps {
+  readonly title: string;
+  /** Raw (unstacked) data; x in seconds. */
+  readonly data: Columns;
+  readonly names: readonly string[];
+  readonly unit?: Unit;
+  readonly stacked?: boolean;
+  readonly height?: number;
+  /** Drag-to-zoom on the x axis: called with the selected [from, to] in ms. */
+  readonly onZoom?: (fromMs: number, toMs: number) => void;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v === '' ? fallback : v;
+}
+
+/** A uPlot time-series chart that follows its container's width, with PNG and CSV download. */
+export function Chart({ title, data, names, unit = 'none', stacked = false, height = 220, onZoom }: ChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const zoom = useRef(onZoom);
+  zoom.current = onZoom;
+  const [empty, setEmpty] = useState(false);
+
+  useEffect(() => {
+    const el = box.current;
+    if (el === null) return;
+    const hasData = data[0].length > 0 && data.length > 1;
+    setEmpty(!hasData);
+    if (!hasData) return;
+    const axis = cssVar('--muted', '#888');
+    const grid = cssVar('--grid', 'rgba(128,128,128,.15)');
+    const fmt = (_u: uPlot, v: number | null): string => formatValue(v, unit);
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      select: { show: true, left: 0, top: 0, width: 0, height: 0 },
+      legend: { show: names.length <= 16, live: true },
+      scales: { x: { time: true } },
+      axes: [
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: unit === 'none' ? 60 : 84, values: (_u, ticks, _axis, _space, incr) => ticks.map((t) => tickLabel(t, incr, unit)) },
+      ],
+      series: [
+        {},
+        ...names.map((n, i) => ({
+          label: n,
+          stroke: seriesColor(i),
+          width: 1.5,
+          value: fmt,
+          ...(stacked ? { fill: `${seriesColor(i)}55` } : {}),
+        })),
+      ],
+      ...(stacked ? { bands: stackBands(names.length) } : {}),
+      hooks: {
+        setSelect: [
+          (u) => {
+            const sel = u.select;
+            if (sel.width < 5) return;
+            const from = u.posToVal(sel.left, 'x');
+            const to = u.posToVal(sel.left + sel.width, 'x');
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            zoom.current?.(Math.round(from * 1000), Math.round(to * 1000));
+          },
+        ],
+      },
+    };
+    const shown = stacked ? stackColumns(data) : data;
+    const u = new uPlot(opts, shown as uPlot.AlignedData, el);
+    plot.current = u;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, [data, names, unit, stacked, height]);
+
+  const png = (): void => {
+    const u = plot.current;
+    if (u !== null) downloadCanvasPng(u.ctx.canvas, cssVar('--bg', '#fff'), `${fileSlug(title)}.png`);
+  };
+  const csv = (): void => downloadBlob(new Blob([columnsToCsv(names, data)], { type: 'text/csv' }), `${fileSlug(title)}.csv`);
+
+  return (
+    <figure class="chart">
+      <figcaption>
+        <span class="chart-title">{title}</span>
+        <span class="chart-actions">
+          <button type="button" class="link" onClick={png} disabled={empty} title="Download the chart as PNG">PNG</button>
+          <button type="button" class="link" onClick={csv} disabled={empty} title="Download the data as CSV">CSV</button>
+        </span>
+      </figcaption>
+      {empty ? <p class="muted chart-empty">No data in this range.</p> : null}
+      <div ref={box} class="chart-canvas" />
+    </figure>
+  );
+}
