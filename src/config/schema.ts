@@ -142,6 +142,18 @@ const hostSchema = z.strictObject({
 const optionalString = z.string().optional();
 const limit = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 
+/** Prometheus' HTTP client settings, shared by scrape_configs, remote_write and query. */
+const basicAuthSchema = z
+  .strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString })
+  .refine((b) => b.password === undefined || b.password_file === undefined, 'at most one of basic_auth password & password_file must be configured');
+const authorizationSchema = z
+  .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
+  .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
+  .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead');
+const tlsConfigSchema = z
+  .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
+  .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither');
+
 const staticConfigSchema = z.strictObject({
   targets: z
     .array(z.string())
@@ -176,19 +188,9 @@ const scrapeConfigSchema = z
       .default([]),
     relabel_configs: z.array(relabelConfigSchema).default([]),
     metric_relabel_configs: z.array(relabelConfigSchema).default([]),
-    basic_auth: z
-      .strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString })
-      .refine((b) => b.password === undefined || b.password_file === undefined, 'at most one of basic_auth password & password_file must be configured')
-      .optional(),
-    authorization: z
-      .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
-      .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
-      .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead')
-      .optional(),
-    tls_config: z
-      .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
-      .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither')
-      .prefault({}),
+    basic_auth: basicAuthSchema.optional(),
+    authorization: authorizationSchema.optional(),
+    tls_config: tlsConfigSchema.prefault({}),
     sample_limit: limit,
     label_limit: limit,
     label_name_length_limit: limit,
@@ -207,10 +209,7 @@ const remoteWriteSchema = z
     authorization: z.strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString }).optional(),
     bearer_token: optionalString,
     bearer_token_file: optionalString,
-    tls_config: z
-      .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
-      .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither')
-      .prefault({}),
+    tls_config: tlsConfigSchema.prefault({}),
     write_relabel_configs: z.array(relabelConfigSchema).default([]),
     queue_config: z
       .strictObject({
@@ -235,15 +234,8 @@ const querySchema = z
     remote_url: z.url({ protocol: /^https?$/, error: 'remote_url must be an http:// or https:// URL' }).optional(),
     remote_timeout: duration('30s', 30_000),
     headers: z.record(z.string(), z.string()).default({}),
-    basic_auth: z
-      .strictObject({ username: z.string().default(''), password: optionalString, password_file: optionalString })
-      .refine((b) => b.password === undefined || b.password_file === undefined, 'at most one of basic_auth password & password_file must be configured')
-      .optional(),
-    authorization: z
-      .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
-      .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
-      .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead')
-      .optional(),
+    basic_auth: basicAuthSchema.optional(),
+    authorization: authorizationSchema.optional(),
     lookback_delta: duration('5m', 5 * 60_000).refine((d) => d > 0, 'lookback_delta must be positive'),
     timeout: duration('2m', 120_000).refine((d) => d > 0, 'timeout must be positive'),
     max_samples: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(50_000_000),

@@ -1,6 +1,6 @@
 import { type Clock, type Logger, VigieError } from '../common/index.js';
 import { type Matcher, labelsFromRecord, matchesAll } from '../model/index.js';
-import { type StateDb, migrate } from '../state/index.js';
+import { type StateDb, migrate, sqlWhere } from '../state/index.js';
 import type { AlertState, AlertTransition } from './contracts.js';
 
 /** Schema steps of the alert history (owner `rules.history`); append-only. */
@@ -78,19 +78,14 @@ export class AlertHistory {
 
   /** Transitions matching `f`, newest first. */
   query(f: HistoryFilter = {}): HistoryEntry[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    const add = (clause: string, arg: string | number | undefined): void => {
-      if (arg === undefined) return;
-      where.push(clause);
-      args.push(arg);
-    };
-    add('alertname = ?', f.alertname);
-    add('state = ?', f.state);
-    add('t >= ?', f.since);
-    add('t <= ?', f.until);
+    const { sql: where, args } = sqlWhere([
+      ['alertname = ?', f.alertname],
+      ['state = ?', f.state],
+      ['t >= ?', f.since],
+      ['t <= ?', f.until],
+    ]);
     const limit = Math.max(1, Math.min(f.limit ?? 1000, 100_000));
-    const sql = `SELECT id, t, alertname, state, from_state, labels, annotations, value FROM rules_alert_history ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t DESC, id DESC`;
+    const sql = `SELECT id, t, alertname, state, from_state, labels, annotations, value FROM rules_alert_history ${where} ORDER BY t DESC, id DESC`;
     const out: HistoryEntry[] = [];
     const rows = this.db.prepare(sql).iterate(...args) as IterableIterator<{ id: number; t: number; alertname: string; state: string; from_state: string; labels: string; annotations: string; value: number | null }>;
     for (const r of rows) {

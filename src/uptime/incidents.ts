@@ -1,4 +1,4 @@
-import { type StateDb, migrate } from '../state/index.js';
+import { type StateDb, migrate, sqlWhere } from '../state/index.js';
 
 /** What an incident is about: the target failed (`down`) or answered slower than its job's threshold (`slow`). */
 export type IncidentStatus = 'down' | 'slow';
@@ -98,18 +98,13 @@ export class IncidentStore {
   }
 
   list(q: IncidentQuery): Incident[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    const add = (clause: string, arg: string | number | undefined): void => {
-      if (arg === undefined) return;
-      where.push(clause);
-      args.push(arg);
-    };
-    add('job = ?', q.job);
-    add('instance = ?', q.instance);
-    add('(ended_ms IS NULL OR ended_ms >= ?)', q.since);
-    add('started_ms <= ?', q.until);
-    const sql = `SELECT * FROM uptime_incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_ms DESC, id DESC LIMIT ?`;
+    const { sql: where, args } = sqlWhere([
+      ['job = ?', q.job],
+      ['instance = ?', q.instance],
+      ['(ended_ms IS NULL OR ended_ms >= ?)', q.since],
+      ['started_ms <= ?', q.until],
+    ]);
+    const sql = `SELECT * FROM uptime_incidents ${where} ORDER BY started_ms DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map(toIncident);
   }
 
