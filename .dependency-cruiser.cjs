@@ -123,7 +123,7 @@ module.exports = {
       name: 'not-to-dev-dep',
       comment: 'Production code must not use devDependencies (tests may).',
       severity: 'error',
-      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^src/', pathNot: '\\.(test|support)\\.ts$' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
   ],

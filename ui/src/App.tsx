@@ -8,8 +8,12 @@ import { HostPage } from './pages/Host';
 import { HostsPage } from './pages/Hosts';
 import { LoginPage } from './pages/Login';
 import { OverviewPage } from './pages/Overview';
+import { AlertsPage } from './pages/Alerts';
+import { DashboardPage, DashboardsPage } from './pages/Dashboards';
 import { PlaceholderPage } from './pages/Placeholder';
+import { ProbesPage } from './pages/Probes';
 import { StatusPage } from './pages/Status';
+import { UsersPage } from './pages/Users';
 
 // Explore carries CodeMirror: its own chunk, loaded when first opened.
 const ExplorePage = lazy(() => import('./pages/Explore').then((m) => ({ default: m.ExplorePage })));
@@ -75,13 +79,19 @@ export function App() {
       page = <StatusPage />;
       break;
     case 'probes':
-      page = <PlaceholderPage title="Probes" text="Per-target latency by phase, certificates and incidents come with the probes API." />;
+      page = <ProbesPage />;
       break;
     case 'alerts':
-      page = <PlaceholderPage title="Alerts" text="Firing and pending alerts, silences and history come with the alerting API." />;
+      page = <AlertsPage />;
       break;
     case 'dashboards':
-      page = <PlaceholderPage title="Dashboards" text="Custom dashboards and Grafana import are not built yet." />;
+      page = <DashboardsPage />;
+      break;
+    case 'dashboard':
+      page = <DashboardPage key={route.uid} uid={route.uid} />;
+      break;
+    case 'users':
+      page = <UsersPage />;
       break;
     case 'notFound':
       page = <PlaceholderPage title="Not found" text={`No page at ${route.path}.`} />;

@@ -26,6 +26,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           {NAV.map(([href, label]) => (
             <Link key={href} href={href} class={isCurrent(nav.path, href) ? 'current' : ''}>{label}</Link>
           ))}
+          {me.role === 'admin' ? <Link href="/users" class={isCurrent(nav.path, '/users') ? 'current' : ''}>Users</Link> : null}
         </nav>
         <div class="user">
           <span class="muted" title={`role: ${me.role}`}>{me.user}</span>

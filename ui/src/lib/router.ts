@@ -8,6 +8,8 @@ export type Route =
   | { readonly page: 'alerts' }
   | { readonly page: 'explore' }
   | { readonly page: 'dashboards' }
+  | { readonly page: 'dashboard'; readonly uid: string }
+  | { readonly page: 'users' }
   | { readonly page: 'status' }
   | { readonly page: 'notFound'; readonly path: string };
 
@@ -29,6 +31,16 @@ export function matchRoute(pathname: string): Route {
       return { page: 'dashboards' };
     case '/status':
       return { page: 'status' };
+    case '/users':
+      return { page: 'users' };
+  }
+  const d = /^\/dashboards\/([^/]+)$/.exec(path);
+  if (d) {
+    try {
+      return { page: 'dashboard', uid: decodeURIComponent(d[1] ?? '') };
+    } catch {
+      return { page: 'notFound', path };
+    }
   }
   const m = /^\/hosts\/(.+)$/.exec(path);
   if (m) {
@@ -43,4 +55,8 @@ export function matchRoute(pathname: string): Route {
 
 export function hostPath(instance: string): string {
   return `/hosts/${encodeURIComponent(instance)}`;
+}
+
+export function dashboardPath(uid: string): string {
+  return `/dashboards/${encodeURIComponent(uid)}`;
 }
