@@ -90,3 +90,12 @@ export async function fetchMe(session: ApiSession): Promise<Me | undefined> {
     throw e;
   }
 }
+
+/**
+ * Whether `role` may change dashboards, silences and rules (the server's policy decides; the
+ * UI only hides what would be refused). Every control that changes state carries the
+ * attribute `data-change` so that the end-to-end tests can check that a viewer sees none.
+ */
+export function canEdit(role: Role): boolean {
+  return role === 'admin' || role === 'editor';
+}
