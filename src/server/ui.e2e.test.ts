@@ -76,9 +76,13 @@ describe('web UI in Chromium (end to end)', () => {
       await waitUntil(async () => (await seriesPixels(page)) > 50, 30_000, 'the Explore chart drawn');
       await shootBothWidths(page, 'explore');
 
-      // Status: targets, TSDB and the configuration.
+      // Status: targets, rules, TSDB and the configuration.
       await page.goto(`${base}/status`);
       await page.locator('pre.config', { hasText: 'host' }).waitFor({ timeout: 30_000 });
+      // The built-in rules (generated from the host thresholds) are listed with their state.
+      const rulesCard = page.locator('section.card', { has: page.locator('h2', { hasText: 'Rules' }) });
+      await rulesCard.locator('tbody tr').first().waitFor({ timeout: 30_000 });
+      assert.match(await rulesCard.innerText(), /alerting/);
       await shootBothWidths(page, 'status');
 
       assert.deepEqual(pageErrors, [], 'no uncaught error in the page');

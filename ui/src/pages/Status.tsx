@@ -3,6 +3,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useAsync } from '../components/useAsync';
 import { apiData } from '../lib/prom';
 import { formatLabels } from '../lib/prom';
+import { RulesSection } from './status/RulesSection';
 
 interface Target {
   readonly labels: Record<string, string>;
@@ -57,6 +58,7 @@ export function StatusPage() {
           {targets.data !== undefined && targets.data.activeTargets.length === 0 ? <p class="muted">No scrape target (the built-in host collector is not a target).</p> : null}
         </div>
       </section>
+      <RulesSection />
       <section class="card">
         <h2>TSDB</h2>
         {tsdb.error !== undefined ? <p class="error">{tsdb.error}</p> : null}
