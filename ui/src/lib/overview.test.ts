@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firingCount, formatUptime, hostTiles, parseProbes } from './overview';
+import { availabilityQueries, firingCount, formatUptime, hostAvailability, hostTiles, parseProbes } from './overview';
 import { hostHealth, probeHealth } from './status';
 
 const v = (instance: string, value: string, t = 1000) => ({ metric: { instance, job: 'node' }, value: [t, value] as [number, string] });
@@ -61,5 +61,33 @@ describe('probes and alerts', () => {
       { labels: {}, state: 'pending' },
       { labels: {}, state: 'inactive' },
     ])).toEqual({ firing: 2, critical: 1, pending: 1 });
+  });
+});
+
+describe('host availability', () => {
+  const t = 1_800_000_000; // Unix seconds, a multiple of 300
+  const s = (instance: string, value: number) => ({ metric: { instance }, value: [t, String(value)] as [number, string] });
+  it('prefers up, else counts 1-minute slots with data since the first sample', () => {
+    const r = hostAvailability(
+      {
+        '24h': {
+          up: [s('scraped', 0.999)],
+          slots: [s('scraped', 1440), s('builtin', 1440), s('new', 56), s('gappy', 28)],
+          first: [s('builtin', t - 86_400), s('new', t - 3300 - 17), s('gappy', t - 3300)], // 'new': 56 slots since, 'gappy': 56 too
+        },
+        '7d': { up: [], slots: [s('builtin', 10080)], first: [] },
+      },
+      t * 1000,
+    );
+    expect(r.get('scraped')).toEqual({ '24h': 0.999 });
+    expect(r.get('builtin')).toEqual({ '24h': 1, '7d': 1 });
+    expect(r.get('new')?.['24h']).toBe(1);
+    expect(r.get('gappy')?.['24h']).toBe(0.5);
+    expect(formatUptime(r.get('gappy')?.['24h'])).toBe('50.00%');
+  });
+  it('builds one query set per window', () => {
+    const q = availabilityQueries('7d');
+    expect(q.up).toBe('avg by (instance) (avg_over_time(up{job="node"}[7d]))');
+    expect(q.slots).toContain('[7d:1m]');
   });
 });

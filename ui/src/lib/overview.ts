@@ -59,6 +59,78 @@ export function hostTiles(results: Partial<Record<OverviewKey, readonly VectorSa
     });
 }
 
+/** Availability windows of the host tiles. */
+export const AVAILABILITY_WINDOWS = ['24h', '7d'] as const;
+export type AvailabilityWindow = (typeof AVAILABILITY_WINDOWS)[number];
+const WINDOW_MS: Readonly<Record<AvailabilityWindow, number>> = { '24h': 86_400_000, '7d': 7 * 86_400_000 };
+/** The resolution of the presence ratio: a host is counted present in a 1-minute slot with a sample in it. */
+export const PRESENCE_SLOT_MS = 60_000;
+
+/**
+ * Host availability queries per window. A host scraped from a node_exporter has `up`: its
+ * availability is avg_over_time(up) (as Prometheus users compute it). The built-in collector
+ * writes no `up` (src/host: it never fails to "scrape" while Vigie runs), so for it the
+ * availability is the share of 1-minute slots holding a sample (`slots`), counted from the
+ * host's first sample in the window (`first`, Unix seconds) so that a host added an hour ago
+ * is not shown at 4 % (and a host is shown without a figure during its first minute). A host silent from before the window's start up to some time in it
+ * therefore counts from its return: the figure says how complete its data is since then.
+ */
+export function availabilityQueries(w: AvailabilityWindow): { up: string; slots: string; first: string } {
+  const sel = 'node_time_seconds{job="node"}';
+  return {
+    up: `avg by (instance) (avg_over_time(up{job="node"}[${w}]))`,
+    slots: `sum by (instance) (sum_over_time(clamp_max(count_over_time(${sel}[1m]), 1)[${w}:1m]))`,
+    first: `min by (instance) (min_over_time(timestamp(${sel})[${w}:1m]))`,
+  };
+}
+
+export type AvailabilityResults = Partial<Record<AvailabilityWindow, { up?: readonly VectorSample[]; slots?: readonly VectorSample[]; first?: readonly VectorSample[] }>>;
+
+/**
+ * Per instance, availability ratios (0..1) per window from the answers of
+ * availabilityQueries (evaluated at their samples' time, else `nowMs`): `up`'s average when the host has one, else present slots
+ * over the slots since its first sample (at most the window's), capped at 1.
+ */
+export function hostAvailability(results: AvailabilityResults, nowMs: number): Map<string, Partial<Record<AvailabilityWindow, number>>> {
+  const out = new Map<string, Partial<Record<AvailabilityWindow, number>>>();
+  const set = (inst: string, w: AvailabilityWindow, v: number): void => {
+    const e = out.get(inst) ?? {};
+    e[w] = v;
+    out.set(inst, e);
+  };
+  for (const w of AVAILABILITY_WINDOWS) {
+    const r = results[w];
+    if (r === undefined) continue;
+    const withUp = new Set<string>();
+    for (const s of r.up ?? []) {
+      const inst = s.metric['instance'];
+      const v = num(s);
+      if (inst === undefined || v === undefined) continue;
+      withUp.add(inst);
+      set(inst, w, v);
+    }
+    const first = new Map<string, number>();
+    for (const s of r.first ?? []) {
+      const inst = s.metric['instance'];
+      const v = num(s);
+      if (inst !== undefined && v !== undefined) first.set(inst, v * 1000);
+    }
+    const windowSlots = WINDOW_MS[w] / PRESENCE_SLOT_MS;
+    for (const s of r.slots ?? []) {
+      const inst = s.metric['instance'];
+      const present = num(s);
+      if (inst === undefined || present === undefined || withUp.has(inst)) continue;
+      const firstMs = first.get(inst);
+      // Subquery steps sit on multiples of 1 min; the first slot holding a sample is the first step at or after it.
+      const evalMs = s.value[0] * 1000 || nowMs;
+      const since = firstMs === undefined ? windowSlots : Math.floor(evalMs / PRESENCE_SLOT_MS) - Math.ceil(firstMs / PRESENCE_SLOT_MS) + 1;
+      const expected = Math.max(1, Math.min(windowSlots, since));
+      set(inst, w, Math.min(1, present / expected));
+    }
+  }
+  return out;
+}
+
 /** One probe target as GET /api/v1/probes sends it (other fields are ignored). */
 export interface ProbeTarget {
   readonly job: string;

@@ -3,13 +3,15 @@ import { useApp } from '../components/nav';
 import { StatusBadge } from '../components/StatusBadge';
 import { useAsync } from '../components/useAsync';
 import { HttpError } from '../lib/api';
-import { type OverviewKey, type PromAlert, type ProbeTarget, OVERVIEW_QUERIES, firingCount, formatUptime, hostTiles, parseProbes } from '../lib/overview';
+import { type AvailabilityResults, type OverviewKey, type PromAlert, type ProbeTarget, AVAILABILITY_WINDOWS, OVERVIEW_QUERIES, availabilityQueries, firingCount, formatUptime, hostAvailability, hostTiles, parseProbes } from '../lib/overview';
 import { apiData, queryInstant } from '../lib/prom';
 import { hostPath } from '../lib/router';
 import { formatValue } from '../lib/series';
 import { probeHealth } from '../lib/status';
 
 const REFRESH_MS = 15_000;
+// Availability over 24 h and 7 d moves slowly and costs subqueries over days: refreshed less often.
+const AVAILABILITY_REFRESH_MS = 60_000;
 
 export function OverviewPage() {
   return (
@@ -55,6 +57,17 @@ function HostTiles() {
     const results = await Promise.all(keys.map((k) => queryInstant(session, OVERVIEW_QUERIES[k], undefined, signal).catch(() => [])));
     return hostTiles(Object.fromEntries(keys.map((k, i) => [k, results[i] ?? []])));
   }, [], REFRESH_MS);
+  const avail = useAsync(async (signal) => {
+    const results: AvailabilityResults = {};
+    await Promise.all(
+      AVAILABILITY_WINDOWS.map(async (w) => {
+        const q = availabilityQueries(w);
+        const [up, slots, first] = await Promise.all([q.up, q.slots, q.first].map((e) => queryInstant(session, e, undefined, signal).catch(() => [])));
+        results[w] = { up: up ?? [], slots: slots ?? [], first: first ?? [] };
+      }),
+    );
+    return hostAvailability(results, Date.now());
+  }, [], AVAILABILITY_REFRESH_MS);
   return (
     <section>
       <h2>Hosts</h2>
@@ -67,6 +80,9 @@ function HostTiles() {
             <StatusBadge health={h.verdict.health} />
             <span class="tile-facts">
               CPU {formatValue(h.facts.cpuPercent, 'percent')} · RAM {formatValue(h.facts.memPercent, 'percent')} · disk {formatValue(h.facts.diskPercent, 'percent')}
+            </span>
+            <span class="tile-facts tile-availability">
+              24h {formatUptime(avail.data?.get(h.instance)?.['24h'])} · 7d {formatUptime(avail.data?.get(h.instance)?.['7d'])}
             </span>
             {h.verdict.reasons.length > 0 ? <span class="tile-reason">{h.verdict.reasons[0]}</span> : <span class="tile-reason muted">up {formatValue(h.uptimeSeconds, 'seconds')}</span>}
           </Link>
