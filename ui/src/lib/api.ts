@@ -41,7 +41,13 @@ export async function apiFetch<T>(session: ApiSession, path: string, init: Reque
   }
   if (!res.ok) {
     if (res.status === 401) session.onUnauthorized();
-    const msg = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : `${res.status} ${res.statusText}`;
+    // Vigie's API answers {error}; the Alertmanager v2 API answers a bare JSON string.
+    const msg =
+      typeof body === 'string' && body !== ''
+        ? body
+        : typeof body === 'object' && body !== null && 'error' in body
+          ? String((body as { error: unknown }).error)
+          : `${res.status} ${res.statusText}`;
     throw new HttpError(res.status, msg);
   }
   return body as T;

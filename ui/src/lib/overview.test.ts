@@ -21,6 +21,20 @@ describe('host tiles', () => {
     expect(tiles[2]?.verdict.health).toBe('crit');
     expect(tiles[2]?.verdict.reasons[0]).toMatch(/silent for 48 min/);
   });
+  it('turns a host red for a critical alert firing on it and orange for a warning one', () => {
+    const alert = (instance: string, alertname: string, severity: string, state = 'firing') => ({ labels: { instance, alertname, severity }, state });
+    const tiles = hostTiles({ lastSeen: [v('a', '1000'), v('b', '1000'), v('c', '1000')] }, [
+      alert('a', 'HostDown', 'critical'),
+      alert('b', 'DiskFilling', 'warning'),
+      alert('c', 'CpuHigh', 'critical', 'pending'),
+      { labels: { alertname: 'NoInstance', severity: 'critical' }, state: 'firing' },
+    ]);
+    expect(tiles.map((t) => t.verdict)).toEqual([
+      { health: 'crit', reasons: ['alert HostDown firing (critical)'] },
+      { health: 'warn', reasons: ['alert DiskFilling firing (warning)'] },
+      { health: 'ok', reasons: [] },
+    ]);
+  });
   it('ignores samples without instance and non-numbers', () => {
     const tiles = hostTiles({ cpu: [{ metric: {}, value: [1, '5'] }, v('a', 'NaN')], lastSeen: [v('a', '1000')] });
     expect(tiles).toHaveLength(1);

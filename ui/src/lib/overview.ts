@@ -29,7 +29,8 @@ function num(s: VectorSample): number | undefined {
 }
 
 /** One tile per instance seen in any result, sorted by instance; missing facts stay undefined. */
-export function hostTiles(results: Partial<Record<OverviewKey, readonly VectorSample[]>>): HostTile[] {
+export function hostTiles(results: Partial<Record<OverviewKey, readonly VectorSample[]>>, alerts: readonly PromAlert[] = []): HostTile[] {
+  const firing = firingByInstance(alerts);
   const by = new Map<string, { up?: number; silent?: number; cpu?: number; mem?: number; disk?: number; uptime?: number }>();
   const put = (key: OverviewKey, f: (s: VectorSample) => number | undefined): void => {
     for (const s of results[key] ?? []) {
@@ -55,7 +56,8 @@ export function hostTiles(results: Partial<Record<OverviewKey, readonly VectorSa
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([instance, e]) => {
       const facts: HostFacts = { up: e.up, silentSeconds: e.silent, cpuPercent: e.cpu, memPercent: e.mem, diskPercent: e.disk };
-      return { instance, facts, uptimeSeconds: e.uptime, verdict: hostHealth(facts) };
+      const withAlerts = { ...facts, firing: firing.get(instance) };
+      return { instance, facts: withAlerts, uptimeSeconds: e.uptime, verdict: hostHealth(withAlerts) };
     });
 }
 
@@ -174,4 +176,17 @@ export function firingCount(alerts: readonly PromAlert[]): { firing: number; cri
     } else if (a.state === 'pending') pending++;
   }
   return { firing, critical, pending };
+}
+
+/** Firing alerts by their `instance` label (alerts without one belong to no host tile). */
+export function firingByInstance(alerts: readonly PromAlert[]): Map<string, { name: string; severity: string | undefined }[]> {
+  const out = new Map<string, { name: string; severity: string | undefined }[]>();
+  for (const a of alerts) {
+    const inst = a.labels['instance'];
+    if (a.state !== 'firing' || inst === undefined) continue;
+    const list = out.get(inst) ?? [];
+    list.push({ name: a.labels['alertname'] ?? '(unnamed)', severity: a.labels['severity'] });
+    out.set(inst, list);
+  }
+  return out;
 }

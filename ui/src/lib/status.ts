@@ -15,6 +15,8 @@ export interface HostFacts {
   readonly memPercent?: number | undefined;
   /** The fullest filesystem, percent used. */
   readonly diskPercent?: number | undefined;
+  /** Alerts firing with this host's instance label: critical ones make the tile red, others orange. */
+  readonly firing?: readonly { readonly name: string; readonly severity: string | undefined }[] | undefined;
 }
 
 export interface Verdict {
@@ -47,6 +49,11 @@ export function hostHealth(f: HostFacts): Verdict {
   if (f.diskPercent !== undefined) {
     if (f.diskPercent > 90) crit.push(`disk ${pct(f.diskPercent)} full`);
     else if (f.diskPercent > 80) warn.push(`disk ${pct(f.diskPercent)} full`);
+  }
+  for (const a of f.firing ?? []) {
+    const reason = `alert ${a.name} firing${a.severity !== undefined ? ` (${a.severity})` : ''}`;
+    if (a.severity === 'critical' || a.severity === 'page') crit.push(reason);
+    else warn.push(reason);
   }
   if (crit.length > 0) return { health: 'crit', reasons: [...crit, ...warn] };
   if (warn.length > 0) return { health: 'warn', reasons: warn };

@@ -54,8 +54,11 @@ function HostTiles() {
   const { session } = useApp();
   const s = useAsync(async (signal) => {
     const keys = Object.keys(OVERVIEW_QUERIES) as OverviewKey[];
-    const results = await Promise.all(keys.map((k) => queryInstant(session, OVERVIEW_QUERIES[k], undefined, signal).catch(() => [])));
-    return hostTiles(Object.fromEntries(keys.map((k, i) => [k, results[i] ?? []])));
+    const [results, alerts] = await Promise.all([
+      Promise.all(keys.map((k) => queryInstant(session, OVERVIEW_QUERIES[k], undefined, signal).catch(() => []))),
+      apiData<{ alerts: PromAlert[] }>(session, '/api/v1/alerts', signal).then((d) => d.alerts, () => []),
+    ]);
+    return hostTiles(Object.fromEntries(keys.map((k, i) => [k, results[i] ?? []])), alerts);
   }, [], REFRESH_MS);
   const avail = useAsync(async (signal) => {
     const results: AvailabilityResults = {};
