@@ -74,6 +74,8 @@ module.exports = {
     onlyImports('rules', ['common', 'model', 'storage', 'promql', 'template', 'state', 'server', 'config']),
     onlyImports('notify', ['common', 'model', 'state', 'server', 'template']),
     onlyImports('auth', ['common', 'state', 'server', 'config']),
+    // Its HTTP tests also install src/auth to check the policy on its routes.
+    { ...onlyImports('dashboards', ['common', 'state', 'server']), from: { path: '^src/dashboards/', pathNot: '\\.test\\.ts$' } },
     // Its end-to-end test also drives PromQL and the remote write sender (VictoriaMetrics fed by Vigie).
     { ...onlyImports('remoteread', ['common', 'config', 'model', 'storage']), from: { path: '^src/remoteread/', pathNot: '\\.test\\.ts$' } },
     {

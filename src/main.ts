@@ -47,6 +47,7 @@ import {
 } from './rules/index.js';
 import { openStateDb } from './state/index.js';
 import { UptimeService } from './uptime/index.js';
+import { dashboardRoutes, openDashboardStore } from './dashboards/index.js';
 import { AlertRouter, Delivery, Forwarder, NotificationTemplates, Silences, alertingConfigText, alertmanagerApiRoutes, buildReceivers, notificationRoutes } from './notify/index.js';
 
 /** The `file` of the generated rules in /api/v1/rules (no file on disk). */
@@ -191,6 +192,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       alertmanagerApiRoutes({ router, silences, clock: systemClock, startedAt: systemClock.now(), version: opts.version, configText: () => alertingConfigText(config.alerting) }),
       notificationRoutes(delivery),
       ...uptime.routes,
+      dashboardRoutes({ store: openDashboardStore(stateDb, systemClock), actorOf: (r) => auth.principalOf(r)?.name ?? 'anonymous', audit: auth.audit }),
       (app, deps) => {
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
