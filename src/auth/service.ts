@@ -37,7 +37,7 @@ export interface AuthOptions {
 const ANONYMOUS: Principal = { kind: 'anonymous', name: 'anonymous', role: 'viewer', canWrite: false, via: 'none' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes whose handlers write their own audit entries. */
-const SELF_AUDITED = ['/api/v1/login', '/api/v1/logout', '/api/v1/users', '/api/v1/tokens'];
+const SELF_AUDITED = ['/api/v1/login', '/api/v1/logout', '/api/v1/users', '/api/v1/tokens', '/api/v1/dashboards'];
 
 /**
  * Users, roles, API tokens, sessions and the audit log, and their enforcement on an HTTP app.
