@@ -2,6 +2,10 @@
 // navigation start → first paint, first contentful paint, DOMContentLoaded, load, and the
 // host tiles drawn; plus the JavaScript bytes transferred (compressed, as sent on the wire).
 // Targets (issue 7): load under 1 s, under 500 KB of compressed JavaScript.
+// Then charts: 7 days of 10 series (backfilled with `vigie import` before the start) opened
+// in Explore, at the automatic resolution and at 1 min (10,080 points per series): the
+// time to build and draw the chart (the UI's "vigie-chart-draw" measure) and from the
+// query's response to the chart drawn. Target: 7 days of 10 series well under a second.
 // Usage: npx tsc -p tsconfig.json && node dist/bench/ui-bench.js [--runs 7]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,6 +46,40 @@ function freePort(): Promise<number> {
   });
 }
 
+const CHART_SERIES = 10;
+const CHART_DAYS = 7;
+const CHART_STEP_S = 60;
+
+/** OpenMetrics text of CHART_SERIES gauges every CHART_STEP_S over the CHART_DAYS days before `endS`. */
+function chartData(endS: number): string {
+  const lines = ['# TYPE bench_chart_series gauge'];
+  const startS = endS - CHART_DAYS * 86_400;
+  for (let i = 0; i < CHART_SERIES; i++) {
+    for (let t = startS; t <= endS; t += CHART_STEP_S) {
+      const v = 50 + 40 * Math.sin((t / 86_400) * 2 * Math.PI + i) + ((t * 7919 + i * 104_729) % 1000) / 100;
+      lines.push(`bench_chart_series{series="${i}"} ${v.toFixed(3)} ${t}`);
+    }
+  }
+  lines.push('# EOF', '');
+  return lines.join('\n');
+}
+
+interface ChartFigures {
+  /** The UI's measure: building the uPlot chart up to the next frame. */
+  drawMs: number;
+  /** From the query_range response's end to the chart drawn (JSON parsing, alignment, draw). */
+  responseToDrawnMs: number;
+  points: number;
+}
+
+// Runs in the page once the chart is drawn.
+const READ_CHART = `(() => {
+  const m = performance.getEntriesByName('vigie-chart-draw').at(-1);
+  const q = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/v1/query_range')).at(-1);
+  if (!m || !q) return undefined;
+  return { drawMs: m.duration, responseToDrawnMs: m.startTime + m.duration - q.responseEnd, points: m.detail.points * m.detail.series };
+})()`;
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? NaN;
@@ -81,6 +119,11 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const config = join(dir, 'vigie.yml');
     await writeFile(config, 'host:\n  enabled: true\n  interval: 1s\n');
+    const dataFile = join(dir, 'chart.om');
+    await writeFile(dataFile, chartData(Math.floor(Date.now() / 1000)));
+    const importer = spawn(process.execPath, [join(ROOT, 'bin', 'vigie'), 'import', dataFile, '--data-dir', join(dir, 'data')], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((r) => importer.once('exit', r));
+    if (code !== 0) throw new Error(`vigie import exited with ${String(code)}`);
     child = spawn(process.execPath, [join(ROOT, 'bin', 'vigie'), 'server', '--config', config, '--data-dir', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
       stdio: 'ignore',
       env: { ...process.env, VIGIE_API_TOKEN: TOKEN },
@@ -102,6 +145,21 @@ async function main(): Promise<void> {
         await ctx.close();
       }
     }
+    const charts: Record<string, ChartFigures[]> = { auto: [], '1m': [] };
+    for (const [label, step] of [['auto', ''], ['1m', '&step=1m']] as const) {
+      for (let i = 0; i < runs; i++) {
+        const ctx = await chromium.launchPersistentContext(join(dir, `chart-profile-${label}-${i}`), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1920, height: 1080 }, extraHTTPHeaders: headers });
+        try {
+          const page = ctx.pages()[0] ?? (await ctx.newPage());
+          await page.goto(`${base}/explore?q=bench_chart_series&range=7d${step}`, { waitUntil: 'load' });
+          let figures: ChartFigures | undefined;
+          await waitUntil(async () => (figures = (await page.evaluate<unknown>(READ_CHART)) as ChartFigures | undefined) !== undefined, 60_000, 'the Explore chart drawn');
+          if (figures !== undefined) charts[label]?.push(figures);
+        } finally {
+          await ctx.close();
+        }
+      }
+    }
     const keys = Object.keys(all[0] ?? {}) as (keyof LoadFigures)[];
     const summary = Object.fromEntries(keys.map((k) => [k, median(all.map((f) => f[k]))])) as unknown as LoadFigures;
     console.log(`first load of / (overview), median of ${runs} cold runs, Chromium headless, loopback:`);
@@ -112,8 +170,14 @@ async function main(): Promise<void> {
     console.log(`  host tiles shown (approx.)  ${summary.tilesShownMs.toFixed(0)} ms   (includes the API queries)`);
     console.log(`  JS transferred (compressed) ${(summary.jsTransferredBytes / 1024).toFixed(1)} KiB (target < 500 KB); decoded ${(summary.jsDecodedBytes / 1024).toFixed(1)} KiB`);
     console.log(`  CSS transferred             ${(summary.cssTransferredBytes / 1024).toFixed(1)} KiB; requests ${summary.requests}`);
+    for (const [label, list] of Object.entries(charts)) {
+      const med = (k: keyof ChartFigures): number => median(list.map((f) => f[k]));
+      console.log(`chart of ${CHART_SERIES} series over ${CHART_DAYS} d in Explore, resolution ${label} (${med('points')} points), median of ${list.length}:`);
+      console.log(`  build and draw              ${med('drawMs').toFixed(0)} ms`);
+      console.log(`  response end → drawn        ${med('responseToDrawnMs').toFixed(0)} ms   (target: well under 1000 ms)`);
+    }
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
-    await writeFile(join(ROOT, 'bench', 'results', 'ui-bench.json'), JSON.stringify({ runs: all, median: summary }, null, 2));
+    await writeFile(join(ROOT, 'bench', 'results', 'ui-bench.json'), JSON.stringify({ runs: all, median: summary, charts }, null, 2));
   } finally {
     if (child !== undefined && child.exitCode === null) {
       const exited = new Promise((r) => child?.once('exit', r));

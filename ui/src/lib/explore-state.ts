@@ -1,5 +1,5 @@
 // Explore's state as URL parameters, so that a query can be shared by its link.
-import { type TimeRange, DEFAULT_RANGE, rangeFromParams, rangeToParams } from './timerange';
+import { type TimeRange, DEFAULT_RANGE, formatDuration, parseDuration, rangeFromParams, rangeToParams } from './timerange';
 
 export type ExploreView = 'graph' | 'table';
 export interface ExploreState {
@@ -7,7 +7,12 @@ export interface ExploreState {
   readonly range: TimeRange;
   readonly view: ExploreView;
   readonly stacked: boolean;
+  /** Resolution of range queries in ms (`?step=1m`); undefined: automatic (about 500 points). */
+  readonly stepMs?: number | undefined;
 }
+
+/** The resolutions Explore offers besides automatic; `?step=` may hold any duration of 1 s or more. */
+export const EXPLORE_STEPS_MS: readonly number[] = [15_000, 60_000, 300_000, 3_600_000];
 
 export const MAX_EXPR_LENGTH = 10_000;
 
@@ -16,7 +21,8 @@ export function exploreFromSearch(search: string): ExploreState {
   const p = new URLSearchParams(search);
   const expr = (p.get('q') ?? '').slice(0, MAX_EXPR_LENGTH);
   const view: ExploreView = p.get('view') === 'table' ? 'table' : 'graph';
-  return { expr, range: rangeFromParams(p, DEFAULT_RANGE), view, stacked: p.get('stacked') === '1' };
+  const step = parseDuration(p.get('step') ?? '');
+  return { expr, range: rangeFromParams(p, DEFAULT_RANGE), view, stacked: p.get('stacked') === '1', stepMs: step !== undefined && step >= 1000 ? step : undefined };
 }
 
 /** The search string (with its "?") for a state; defaults are left out to keep links short. */
@@ -26,6 +32,7 @@ export function exploreToSearch(s: ExploreState): string {
   rangeToParams(s.range, p);
   if (s.view !== 'graph') p.set('view', s.view);
   if (s.stacked) p.set('stacked', '1');
+  if (s.stepMs !== undefined) p.set('step', formatDuration(s.stepMs));
   const q = p.toString();
   return q === '' ? '' : `?${q}`;
 }

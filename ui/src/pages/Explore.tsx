@@ -5,10 +5,10 @@ import { RangePicker } from '../components/RangePicker';
 import { useAsync } from '../components/useAsync';
 import { tableToCsv } from '../lib/csv';
 import { downloadBlob } from '../lib/download';
-import { type ExploreState, exploreFromSearch, exploreToSearch } from '../lib/explore-state';
+import { type ExploreState, EXPLORE_STEPS_MS, exploreFromSearch, exploreToSearch } from '../lib/explore-state';
 import { formatLabels, queryInstant, queryRange } from '../lib/prom';
 import { alignSeries } from '../lib/series';
-import { resolveRange, stepFor } from '../lib/timerange';
+import { formatDuration, resolveRange, stepFor } from '../lib/timerange';
 import { PromqlEditor } from './PromqlEditor';
 
 /** Series drawn at most (the table shows them all). */
@@ -30,7 +30,7 @@ export function ExplorePage() {
         const rows = await queryInstant(session, state.expr, endMs, signal);
         return { kind: 'table' as const, rows: rows.map((r) => ({ metric: r.metric, value: r.value[1] })) };
       }
-      const series = await queryRange(session, state.expr, startMs, endMs, stepFor(startMs, endMs), signal);
+      const series = await queryRange(session, state.expr, startMs, endMs, state.stepMs ?? stepFor(startMs, endMs), signal);
       const shown = series.slice(0, MAX_GRAPH_SERIES);
       return { kind: 'graph' as const, data: alignSeries(shown), names: shown.map((s) => formatLabels(s.metric)), total: series.length };
     },
@@ -58,6 +58,17 @@ export function ExplorePage() {
         </div>
         {state.view === 'graph' ? (
           <label class="check"><input type="checkbox" checked={state.stacked} onChange={(e) => update({ stacked: e.currentTarget.checked })} /> stacked</label>
+        ) : null}
+        {state.view === 'graph' ? (
+          <label class="check">
+            resolution{' '}
+            <select value={state.stepMs === undefined ? '' : String(state.stepMs)} onChange={(e) => update({ stepMs: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })}>
+              <option value="">auto</option>
+              {[...new Set([...EXPLORE_STEPS_MS, ...(state.stepMs === undefined ? [] : [state.stepMs])])].map((ms) => (
+                <option key={ms} value={String(ms)}>{formatDuration(ms)}</option>
+              ))}
+            </select>
+          </label>
         ) : null}
         <RangePicker value={state.range} onChange={(range) => update({ range })} nowMs={Date.now()} />
       </div>
