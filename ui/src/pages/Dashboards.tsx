@@ -1,9 +1,20 @@
-import { PlaceholderPage } from './Placeholder';
+// The Dashboards pages: the list (search, new, import, export, delete) and one dashboard
+// (Grafana JSON model: variables, rows, panels, edit mode). The parts are in ./dashboards/.
+import { DashboardList } from './dashboards/List';
+import { DashboardView } from './dashboards/View';
 
 export function DashboardsPage() {
-  return <PlaceholderPage title="Dashboards" text="Custom dashboards and Grafana import: not built yet." />;
+  return (
+    <div class="dash-page">
+      <DashboardList />
+    </div>
+  );
 }
 
 export function DashboardPage({ uid }: { uid: string }) {
-  return <PlaceholderPage title="Dashboard" text={`Dashboard ${uid}: not built yet.`} />;
+  return (
+    <div class="dash-page">
+      <DashboardView uid={uid} />
+    </div>
+  );
 }
