@@ -8,15 +8,17 @@ import { HostPage } from './pages/Host';
 import { HostsPage } from './pages/Hosts';
 import { LoginPage } from './pages/Login';
 import { OverviewPage } from './pages/Overview';
-import { AlertsPage } from './pages/Alerts';
-import { DashboardPage, DashboardsPage } from './pages/Dashboards';
 import { PlaceholderPage } from './pages/Placeholder';
-import { ProbesPage } from './pages/Probes';
 import { StatusPage } from './pages/Status';
-import { UsersPage } from './pages/Users';
 
-// Explore carries CodeMirror: its own chunk, loaded when first opened.
+// Explore carries CodeMirror: its own chunk, loaded when first opened. The other pages past the
+// overview are chunks of their own too, so that the first load stays small.
 const ExplorePage = lazy(() => import('./pages/Explore').then((m) => ({ default: m.ExplorePage })));
+const AlertsPage = lazy(() => import('./pages/Alerts').then((m) => ({ default: m.AlertsPage })));
+const ProbesPage = lazy(() => import('./pages/Probes').then((m) => ({ default: m.ProbesPage })));
+const UsersPage = lazy(() => import('./pages/Users').then((m) => ({ default: m.UsersPage })));
+const DashboardsPage = lazy(() => import('./pages/Dashboards').then((m) => ({ default: m.DashboardsPage })));
+const DashboardPage = lazy(() => import('./pages/Dashboards').then((m) => ({ default: m.DashboardPage })));
 
 function currentLocation(): { path: string; search: string } {
   return { path: window.location.pathname, search: window.location.search };
@@ -69,11 +71,7 @@ export function App() {
       page = <HostPage key={route.instance} instance={route.instance} />;
       break;
     case 'explore':
-      page = (
-        <Suspense fallback={<p class="muted">Loading the editor…</p>}>
-          <ExplorePage />
-        </Suspense>
-      );
+      page = <ExplorePage />;
       break;
     case 'status':
       page = <StatusPage />;
@@ -99,7 +97,9 @@ export function App() {
   }
   return (
     <AppContext.Provider value={ctx}>
-      <Shell>{page}</Shell>
+      <Shell>
+        <Suspense fallback={<p class="muted">Loading…</p>}>{page}</Suspense>
+      </Shell>
     </AppContext.Provider>
   );
 }
