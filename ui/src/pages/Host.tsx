@@ -1,4 +1,3 @@
-import { useMemo } from 'preact/hooks';
 import { Chart } from '../components/Chart';
 import { useApp } from '../components/nav';
 import { RangePicker } from '../components/RangePicker';
@@ -7,7 +6,8 @@ import type { ApiSession } from '../lib/api';
 import { type Panel, hostFacts, hostPanels } from '../lib/host-panels';
 import { queryInstant, queryRange } from '../lib/prom';
 import { type Columns, alignSeries, formatValue } from '../lib/series';
-import { type TimeRange, rangeFromParams, rangeToParams, resolveRange, stepFor } from '../lib/timerange';
+import { resolveRange, stepFor } from '../lib/timerange';
+import { useUrlRange } from '../components/useUrlRange';
 
 interface LoadedPanel {
   readonly panel: Panel;
@@ -27,14 +27,8 @@ async function loadPanel(session: ApiSession, panel: Panel, startMs: number, end
 }
 
 export function HostPage({ instance }: { instance: string }) {
-  const { session, nav } = useApp();
-  const range = useMemo(() => rangeFromParams(new URLSearchParams(nav.search)), [nav.search]);
-  const setRange = (r: TimeRange): void => {
-    const p = new URLSearchParams(nav.search);
-    rangeToParams(r, p);
-    nav.navigate(`${nav.path}?${p.toString()}`);
-  };
-  const rangeKey = JSON.stringify(range);
+  const { session } = useApp();
+  const { range, setRange, rangeKey } = useUrlRange();
   const panels = useAsync(
     (signal) => {
       const { startMs, endMs } = resolveRange(range, Date.now());

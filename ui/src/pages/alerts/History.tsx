@@ -1,4 +1,3 @@
-import { useMemo } from 'preact/hooks';
 import { useApp } from '../../components/nav';
 import { RangePicker } from '../../components/RangePicker';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -7,20 +6,16 @@ import { HttpError } from '../../lib/api';
 import { otherLabels } from '../../lib/alerts';
 import { buildTimelines, historyPath, parseHistory, spanBox } from '../../lib/alerts-history';
 import { apiData } from '../../lib/prom';
-import { type TimeRange, describeRange, rangeFromParams, rangeToParams, resolveRange } from '../../lib/timerange';
+import { describeRange, resolveRange } from '../../lib/timerange';
+import { useUrlRange } from '../../components/useUrlRange';
 
 const REFRESH_MS = 15_000;
 const STATE_HEALTH = { pending: 'unknown', firing: 'crit', resolved: 'ok' } as const;
 
 /** Per alert instance a horizontal timeline of its pending and firing spans over the range, then every transition. */
 export function History() {
-  const { session, nav } = useApp();
-  const range = useMemo(() => rangeFromParams(new URLSearchParams(nav.search)), [nav.search]);
-  const setRange = (r: TimeRange): void => {
-    const p = new URLSearchParams(nav.search);
-    rangeToParams(r, p);
-    nav.navigate(`${nav.path}?${p.toString()}`);
-  };
+  const { session } = useApp();
+  const { range, setRange } = useUrlRange();
   const s = useAsync(async (signal) => {
     const { startMs, endMs } = resolveRange(range, Date.now());
     try {

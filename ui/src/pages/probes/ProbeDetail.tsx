@@ -1,4 +1,3 @@
-import { useMemo } from 'preact/hooks';
 import { Chart } from '../../components/Chart';
 import { useApp } from '../../components/nav';
 import { RangePicker } from '../../components/RangePicker';
@@ -10,8 +9,9 @@ import { type ProbeInfo, incidentsPath, latencyQueries, parseIncidents, phaseRan
 import { apiData, queryRange } from '../../lib/prom';
 import { type Columns, alignSeries, formatSeconds, formatValue } from '../../lib/series';
 import { probeHealth } from '../../lib/status';
-import { type TimeRange, rangeFromParams, rangeToParams, resolveRange, stepFor } from '../../lib/timerange';
+import { resolveRange, stepFor } from '../../lib/timerange';
 import { CertCell } from './CertCell';
+import { useUrlRange } from '../../components/useUrlRange';
 
 const REFRESH_MS = 15_000;
 
@@ -36,14 +36,8 @@ const fmtTime = (iso: string | null): string => (iso === null ? '—' : new Date
 
 /** One probe target: facts, latency over the chosen range, and its incidents in that range. */
 export function ProbeDetail({ job, instance, info, onBack }: { job: string; instance: string; info: ProbeInfo | undefined; onBack: () => void }) {
-  const { session, nav } = useApp();
-  const range = useMemo(() => rangeFromParams(new URLSearchParams(nav.search)), [nav.search]);
-  const setRange = (r: TimeRange): void => {
-    const p = new URLSearchParams(nav.search);
-    rangeToParams(r, p);
-    nav.navigate(`${nav.path}?${p.toString()}`);
-  };
-  const rangeKey = JSON.stringify(range);
+  const { session } = useApp();
+  const { range, setRange, rangeKey } = useUrlRange();
   const refresh = range.kind === 'relative' ? REFRESH_MS : undefined;
   const latency = useAsync((signal) => {
     const { startMs, endMs } = resolveRange(range, Date.now());
