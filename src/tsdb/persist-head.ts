@@ -1,4 +1,4 @@
-import { compareLabels } from '../model/index.js';
+import { compareLabels, type Labels } from '../model/index.js';
 import { ENCODING_XOR, type EncodedChunk, type SeriesChunks } from './block/index.js';
 import { XorChunk, newChunkIterator } from './chunkenc/index.js';
 import type { Head } from './head/index.js';
@@ -11,12 +11,16 @@ import type { Head } from './head/index.js';
  * Call with the head refusing samples in the range (minValidTime > maxt).
  */
 export function* headChunksInRange(head: Head, mint: number, maxt: number): Generator<SeriesChunks> {
-  const series = [...head.allSeries()].filter((s) => s.maxTime >= mint && s.minTime() <= maxt);
-  series.sort((a, b) => compareLabels(a.labels, b.labels));
-  for (const s of series) {
+  const S = head.series;
+  const labels = S.labels as Labels[];
+  const slots = head.liveSlots().filter((slot) => S.maxTime[slot]! >= mint && head.chunks.minTime(slot) <= maxt);
+  slots.sort((a, b) => compareLabels(labels[a]!, labels[b]!));
+  // Each series' chunks are taken when it is reached (views of closed chunks, copies of open ones).
+  for (const slot of slots) {
     const chunks: EncodedChunk[] = [];
-    for (const c of s.snapshotChunks()) {
-      if (c.count === 0 || c.maxt < mint || c.mint > maxt) continue;
+    if (labels[slot] === undefined) continue; // removed meanwhile (the generator spans awaits)
+    for (const c of head.chunks.chunks(slot, mint, maxt)) {
+      if (c.count === 0) continue;
       if (c.mint >= mint && c.maxt <= maxt) {
         chunks.push({ encoding: ENCODING_XOR, bytes: c.bytes, mint: c.mint, maxt: c.maxt, samples: c.count });
         continue;
@@ -34,6 +38,6 @@ export function* headChunksInRange(head: Head, mint: number, maxt: number): Gene
       }
       if (part.numSamples() > 0) chunks.push({ encoding: ENCODING_XOR, bytes: part.bytes(), mint: first, maxt: last, samples: part.numSamples() });
     }
-    if (chunks.length > 0) yield { labels: s.labels, chunks };
+    if (chunks.length > 0) yield { labels: labels[slot], chunks };
   }
 }

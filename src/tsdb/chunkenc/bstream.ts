@@ -15,6 +15,16 @@ export class BitWriter {
     this.bitLen = bitLen;
   }
 
+  /**
+   * Points the writer at `buf` with `bitLen` bits already valid (adopted, not copied): lets
+   * one writer append to many streams kept elsewhere (the head's chunk slabs). The caller
+   * must make sure the writes fit: past the end, the writer moves to a buffer of its own.
+   */
+  attach(buf: Uint8Array, bitLen: number): void {
+    this.buf = buf;
+    this.bitLen = bitLen;
+  }
+
   /** Number of bits written. */
   get lengthBits(): number {
     return this.bitLen;

@@ -11,5 +11,6 @@ export {
   encodeDense,
 } from './dense.js';
 export { ChunkCorruptionError, ChunkError } from './errors.js';
-export { XOR_MAX_SAMPLES, XorChunk, XorIterator } from './xor.js';
+export { XOR_MAX_FIRST_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorChunk, XorIterator, xorAppendBits } from './xor.js';
+export { XorValueCoder } from './xor-values.js';
 export { BitReader, BitWriter } from './bstream.js';

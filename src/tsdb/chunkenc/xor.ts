@@ -89,47 +89,62 @@ export class XorChunk implements Chunk, ChunkAppender {
 
   append(t: number, v: number): void {
     const n = this.n;
-    const w = this.w;
-    if (n === 0) {
-      if (!Number.isSafeInteger(t)) throw new ChunkError(`timestamp ${t} is not a safe integer`);
-      writeSvarintBits(w, t);
-      this.vc.encodeFirst(w, v);
-    } else {
-      const delta = t - this.t;
-      if (!(delta > 0 && Number.isSafeInteger(delta) && Number.isSafeInteger(t))) {
-        throw new ChunkError(`timestamp ${t} does not follow ${this.t} (must increase, safe integers only)`);
-      }
-      if (n === XOR_MAX_SAMPLES) throw new ChunkError(`xor chunk is full (${XOR_MAX_SAMPLES} samples)`);
-      if (n === 1) writeUvarintBits(w, delta);
-      else {
-        const dod = delta - this.delta;
-        if (dod === 0) w.writeBit(0);
-        else if (dod >= -8192 && dod < 8192) {
-          w.writeBits(0b10, 2);
-          w.writeBits(dod, 14);
-        } else if (dod >= -65536 && dod < 65536) {
-          w.writeBits(0b110, 3);
-          w.writeBits(dod, 17);
-        } else if (dod >= -524288 && dod < 524288) {
-          w.writeBits(0b1110, 4);
-          w.writeBits(dod, 20);
-        } else {
-          w.writeBits(0b1111, 4);
-          const hi = Math.floor(dod / TWO32);
-          w.writeBits(hi >>> 0, 32);
-          w.writeBits(dod - hi * TWO32, 32);
-        }
-      }
-      this.delta = delta;
-      this.vc.encode(w, v);
-    }
+    if (n === XOR_MAX_SAMPLES) throw new ChunkError(`xor chunk is full (${XOR_MAX_SAMPLES} samples)`);
+    this.delta = xorAppendBits(this.w, this.vc, n, this.t, this.delta, t, v);
     this.t = t;
     this.n = n + 1;
-    const buf = w.buffer();
+    const buf = this.w.buffer();
     buf[0] = (n + 1) >>> 8;
     buf[1] = (n + 1) & 0xff;
   }
 }
+
+/**
+ * Writes the bits of sample number `n` (0-based) of an XOR stream: `prevT` and `prevDelta`
+ * are the previous sample's time and time delta (ignored for n = 0), `vc` the stream's value
+ * coder. Returns the new delta. The 2-byte sample count header is the caller's (see
+ * XorChunk.append; the head keeps this state in columns and reuses one writer and coder).
+ * Throws ChunkError when `t` does not follow `prevT` or is not a safe integer.
+ */
+export function xorAppendBits(w: BitWriter, vc: XorValueCoder, n: number, prevT: number, prevDelta: number, t: number, v: number): number {
+  if (n === 0) {
+    if (!Number.isSafeInteger(t)) throw new ChunkError(`timestamp ${t} is not a safe integer`);
+    writeSvarintBits(w, t);
+    vc.encodeFirst(w, v);
+    return 0;
+  }
+  const delta = t - prevT;
+  if (!(delta > 0 && Number.isSafeInteger(delta) && Number.isSafeInteger(t))) {
+    throw new ChunkError(`timestamp ${t} does not follow ${prevT} (must increase, safe integers only)`);
+  }
+  if (n === 1) writeUvarintBits(w, delta);
+  else {
+    const dod = delta - prevDelta;
+    if (dod === 0) w.writeBit(0);
+    else if (dod >= -8192 && dod < 8192) {
+      w.writeBits(0b10, 2);
+      w.writeBits(dod, 14);
+    } else if (dod >= -65536 && dod < 65536) {
+      w.writeBits(0b110, 3);
+      w.writeBits(dod, 17);
+    } else if (dod >= -524288 && dod < 524288) {
+      w.writeBits(0b1110, 4);
+      w.writeBits(dod, 20);
+    } else {
+      w.writeBits(0b1111, 4);
+      const hi = Math.floor(dod / TWO32);
+      w.writeBits(hi >>> 0, 32);
+      w.writeBits(dod - hi * TWO32, 32);
+    }
+  }
+  vc.encode(w, v);
+  return delta;
+}
+
+/** Most bytes one sample after the first can add to an XOR stream (68 time + 77 value bits). */
+export const XOR_MAX_SAMPLE_BYTES = 19;
+/** Most bytes of the header and the first sample (2 + 10-byte svarint + 8). */
+export const XOR_MAX_FIRST_BYTES = 20;
 
 /** Cursor over XOR chunk bytes. Allocates only at construction. */
 export class XorIterator implements ChunkIterator {

@@ -2,7 +2,6 @@ import { labelsEqual, type Labels } from '../../model/index.js';
 import { SampleRejectedError, type Appender, type SeriesRef } from '../../storage/index.js';
 import { encodeSeries } from '../record/index.js';
 import type { Head } from './head.js';
-import type { MemSeries } from './mem-series.js';
 
 /** Grows a typed array by doubling; returns the (possibly new) array. */
 function grow<T extends Float64Array | Uint32Array>(a: T, need: number, make: (n: number) => T): T {
@@ -34,6 +33,7 @@ function sameBits(a: number, b: number): boolean {
  */
 export interface AppendBuffers {
   refs: Uint32Array;
+  slots: Uint32Array;
   ts: Float64Array;
   vs: Float64Array;
   keep: Uint8Array;
@@ -43,7 +43,7 @@ export interface AppendBuffers {
 const KEEP_BUFFERS_UP_TO = 1 << 16;
 
 export function newAppendBuffers(n = 256): AppendBuffers {
-  return { refs: new Uint32Array(n), ts: new Float64Array(n), vs: new Float64Array(n), keep: new Uint8Array(n) };
+  return { refs: new Uint32Array(n), slots: new Uint32Array(n), ts: new Float64Array(n), vs: new Float64Array(n), keep: new Uint8Array(n) };
 }
 
 /**
@@ -53,6 +53,8 @@ export function newAppendBuffers(n = 256): AppendBuffers {
  */
 export class HeadAppender implements Appender {
   private refs: Uint32Array;
+  /** The slot of each sample's series when appended; a slot is trusted at commit only if it still holds the ref. */
+  private slots: Uint32Array;
   private ts: Float64Array;
   private vs: Float64Array;
   private keep: Uint8Array;
@@ -62,6 +64,7 @@ export class HeadAppender implements Appender {
   constructor(private readonly head: Head) {
     const b = head.takeAppendBuffers();
     this.refs = b.refs;
+    this.slots = b.slots;
     this.ts = b.ts;
     this.vs = b.vs;
     this.keep = b.keep;
@@ -70,8 +73,9 @@ export class HeadAppender implements Appender {
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new Error('appender already committed or rolled back');
     const head = this.head;
-    let s: MemSeries | undefined = ref > 0 ? head.seriesByRef(ref) : undefined;
-    if (s === undefined || (s.labels !== labels && !labelsEqual(s.labels, labels))) s = head.getOrCreate(labels);
+    const S = head.series;
+    let slot = head.slotOf(ref);
+    if (slot < 0 || (S.labels[slot] !== labels && !labelsEqual(S.labels[slot]!, labels))) slot = head.getOrCreate(labels);
     if (!Number.isInteger(t)) {
       head.stats.rejected.invalid++;
       throw new SampleRejectedError('invalid', `timestamp ${t} is not an integer number of milliseconds`);
@@ -80,10 +84,11 @@ export class HeadAppender implements Appender {
       head.stats.rejected.too_old++;
       throw new SampleRejectedError('too_old', `sample at ${t} is older than the head accepts (min valid time ${head.minValidTime})`);
     }
-    const pending = s.pendingT > s.maxTime;
-    const lastT = pending ? s.pendingT : s.maxTime;
+    const maxTime = S.maxTime[slot]!, pendingT = S.pendingT[slot]!;
+    const pending = pendingT > maxTime;
+    const lastT = pending ? pendingT : maxTime;
     if (t <= lastT) {
-      if (t === lastT && sameBits(v, pending ? s.pendingV : s.lastValue)) return s.ref; // exact duplicate: ignored, as Prometheus does
+      if (t === lastT && sameBits(v, pending ? S.pendingV[slot]! : S.lastValue[slot]!)) return S.ref[slot]!; // exact duplicate: ignored, as Prometheus does
       const reason = t === lastT ? 'duplicate' : 'out_of_order';
       head.stats.rejected[reason]++;
       throw new SampleRejectedError(
@@ -91,19 +96,29 @@ export class HeadAppender implements Appender {
         t === lastT ? `duplicate sample for timestamp ${t} with a different value` : `out of order sample: ${t} is older than the newest sample ${lastT}`,
       );
     }
-    s.pendingT = t;
-    s.pendingV = v;
+    S.pendingT[slot] = t;
+    S.pendingV[slot] = v;
     const i = this.n++;
     if (i >= this.refs.length) {
       this.refs = grow(this.refs, i + 1, (k) => new Uint32Array(k));
+      this.slots = grow(this.slots, i + 1, (k) => new Uint32Array(k));
       this.ts = grow(this.ts, i + 1, (k) => new Float64Array(k));
       this.vs = grow(this.vs, i + 1, (k) => new Float64Array(k));
       this.keep = new Uint8Array(this.refs.length);
     }
-    this.refs[i] = s.ref;
+    const r = S.ref[slot]!;
+    this.refs[i] = r;
+    this.slots[i] = slot;
     this.ts[i] = t;
     this.vs[i] = v;
-    return s.ref;
+    return r;
+  }
+
+  /** The slot of sample i's series if it is still in the head, else -1. */
+  private slotAt(i: number): number {
+    const slot = this.slots[i]!;
+    const S = this.head.series;
+    return S.ref[slot] === this.refs[i] && S.labels[slot] !== undefined ? slot : -1;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async so a WAL error becomes a rejection
@@ -111,47 +126,48 @@ export class HeadAppender implements Appender {
     if (this.done) throw new Error('appender already committed or rolled back');
     this.done = true;
     const head = this.head;
+    const S = head.series;
     const n = this.n;
     try {
       // Pass 1: drop samples overtaken by another appender's commit; find unlogged series.
       const keep = this.keep;
       keep.fill(0, 0, n);
-      const newSeries: MemSeries[] = [];
+      const newSeries: number[] = [];
       const enc = head.samplesEncoder;
       enc.reset();
       for (let i = 0; i < n; i++) {
-        const s = head.seriesByRef(this.refs[i]!);
-        if (s === undefined || this.ts[i]! <= s.maxTime || this.ts[i]! < head.minValidTime) {
+        const slot = this.slotAt(i);
+        if (slot < 0 || this.ts[i]! <= S.maxTime[slot]! || this.ts[i]! < head.minValidTime) {
           head.stats.rejected.out_of_order++;
           continue;
         }
         keep[i] = 1;
-        if (!s.walLogged) {
-          s.walLogged = true;
-          newSeries.push(s);
+        if (S.walLogged[slot] === 0) {
+          S.walLogged[slot] = 1;
+          newSeries.push(slot);
         }
         enc.add(this.refs[i]!, this.ts[i]!, this.vs[i]!);
       }
       if (head.log) {
         const records: Uint8Array[] = [];
-        if (newSeries.length > 0) records.push(encodeSeries(newSeries.map((s) => ({ ref: s.ref, labels: s.labels }))));
+        if (newSeries.length > 0) records.push(encodeSeries(newSeries.map((slot) => ({ ref: S.ref[slot]!, labels: S.labels[slot]! }))));
         // A view of the head's encoder: head.log copies it before returning.
         if (enc.count > 0) records.push(enc.record());
         if (records.length > 0) {
           try {
             head.log(records);
           } catch (e) {
-            for (const s of newSeries) s.walLogged = false;
+            for (const slot of newSeries) S.walLogged[slot] = 0;
             throw e;
           }
         }
       }
       // Pass 2: make the samples visible.
+      const chunks = head.chunks;
       for (let i = 0; i < n; i++) {
         if (keep[i] === 0) continue;
-        const s = head.seriesByRef(this.refs[i]!)!;
         const t = this.ts[i]!;
-        if (s.append(t, this.vs[i]!, head.chunkRange, head.arena)) head.stats.chunksCreated++;
+        if (chunks.append(this.slots[i]!, t, this.vs[i]!)) head.stats.chunksCreated++;
         head.noteTime(t);
       }
       head.stats.samplesAppended += n - countZeros(keep, n);
@@ -167,12 +183,13 @@ export class HeadAppender implements Appender {
   }
 
   private clearPending(): void {
+    const S = this.head.series;
     for (let i = 0; i < this.n; i++) {
-      const s = this.head.seriesByRef(this.refs[i]!);
-      if (s) s.pendingT = -Infinity;
+      const slot = this.slotAt(i);
+      if (slot >= 0) S.pendingT[slot] = -Infinity;
     }
     this.n = 0;
-    if (this.refs.length <= KEEP_BUFFERS_UP_TO) this.head.returnAppendBuffers({ refs: this.refs, ts: this.ts, vs: this.vs, keep: this.keep });
+    if (this.refs.length <= KEEP_BUFFERS_UP_TO) this.head.returnAppendBuffers({ refs: this.refs, slots: this.slots, ts: this.ts, vs: this.vs, keep: this.keep });
   }
 }
 

@@ -3,8 +3,9 @@ import type { Appender, RejectReason } from '../../storage/index.js';
 import { MemPostings } from '../index/index.js';
 import { SamplesEncoder } from '../record/index.js';
 import { HeadAppender, newAppendBuffers, type AppendBuffers } from './appender.js';
-import { HEAD_CHUNK_BYTES, MemSeries } from './mem-series.js';
-import { ChunkArena } from './chunk-arena.js';
+import { HeadChunks } from './head-chunks.js';
+import { IntMultiMap, NONE } from './int-map.js';
+import { SeriesTable } from './series-table.js';
 import { HeadQuerier } from './querier.js';
 
 export interface HeadOptions {
@@ -33,27 +34,26 @@ export interface HeadStats {
  * The in-memory part of the database: recent samples of every active series in XOR
  * chunks, with an inverted index. Holds [minTime, maxTime]; samples older than
  * `minValidTime` (already persisted in blocks) are refused.
+ *
+ * Series live in columns (SeriesTable) at a *slot*; a series' *ref* (its id in the WAL,
+ * the postings and appenders) is never reused, and maps to the slot through `slotOf`.
+ * Slots are reused, so hold refs, not slots, across anything that may truncate the head.
  */
 export class Head {
   readonly chunkRange: number;
   readonly log: ((records: readonly Uint8Array[]) => void) | undefined;
   readonly postings = new MemPostings();
-  /** Initial buffers of head chunks, by block-range window (see ChunkArena). */
-  readonly arena = new ChunkArena(HEAD_CHUNK_BYTES);
+  readonly series = new SeriesTable();
+  readonly chunks: HeadChunks;
   /** Reused by appenders at commit (commits run one at a time: JS is single-threaded). */
   readonly samplesEncoder = new SamplesEncoder(1 << 16);
-  /** Series by ref; holes where series were removed. */
-  private readonly byRef: (MemSeries | undefined)[] = [];
-  /**
-   * Series by a 30-bit hash of their labels (a small-integer key), colliding series in an
-   * array. Keying by `labelsKey` strings cost a string of ~100–200 bytes (a rope of one
-   * piece per label) per series: ~2× the rest of a series' index entry at 500k series.
-   */
-  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  /** Slot by ref. */
+  private readonly byRef = new IntMultiMap();
+  /** Slots by a 30-bit hash of their labels (colliding series share a key). */
+  private readonly byHash = new IntMultiMap();
   /** Buffers the last finished appender left for the next one (see AppendBuffers). */
   private spareBuffers: AppendBuffers | undefined;
   private nextRef = 1;
-  private numSeriesLive = 0;
   /** Bounds of the samples held, inclusive; Infinity/-Infinity when empty. */
   minTime = Infinity;
   maxTime = -Infinity;
@@ -71,6 +71,7 @@ export class Head {
   constructor(opts: HeadOptions) {
     this.chunkRange = opts.chunkRange;
     this.log = opts.log;
+    this.chunks = new HeadChunks(this.series, opts.chunkRange);
   }
 
   appender(): Appender {
@@ -94,59 +95,52 @@ export class Head {
   }
 
   numSeries(): number {
-    return this.numSeriesLive;
+    return this.series.live();
   }
 
-  seriesByRef(ref: number): MemSeries | undefined {
-    return this.byRef[ref];
+  /** The slot of the series with this ref, or -1. */
+  slotOf(ref: number): number {
+    if (ref <= 0) return -1;
+    const s = this.byRef.get(ref);
+    return s === NONE ? -1 : s;
   }
 
-  seriesByLabels(labels: Labels): MemSeries | undefined {
-    const e = this.byHash.get(labelsHash(labels));
-    if (e === undefined) return undefined;
-    if (!Array.isArray(e)) return e.labels === labels || labelsEqual(e.labels, labels) ? e : undefined;
-    for (const s of e) if (s.labels === labels || labelsEqual(s.labels, labels)) return s;
-    return undefined;
+  /** The labels of the series with this ref, if it is in the head. */
+  labelsOf(ref: number): Labels | undefined {
+    const s = this.slotOf(ref);
+    return s < 0 ? undefined : this.series.labels[s];
   }
 
-  /** The series with these labels, created (with a new ref, or `ref` on WAL replay) if absent. */
-  getOrCreate(labels: Labels, ref?: number): MemSeries {
-    const h = labelsHash(labels);
-    const e = this.byHash.get(h);
-    if (e !== undefined) {
-      if (!Array.isArray(e)) {
-        if (e.labels === labels || labelsEqual(e.labels, labels)) return e;
-      } else {
-        for (const x of e) if (x.labels === labels || labelsEqual(x.labels, labels)) return x;
-      }
-    }
-    const r = ref ?? this.nextRef;
+  /** The slot of the series with these labels, or -1. */
+  seriesByLabels(labels: Labels): number {
+    const all = this.series.labels;
+    const s = this.byHash.find(labelsHash(labels), (slot) => all[slot] === labels || labelsEqual(all[slot]!, labels));
+    return s === NONE ? -1 : s;
+  }
+
+  /** The slot of the series with these labels, created (with a new ref, or `ref` on WAL replay) if absent. */
+  getOrCreate(labels: Labels, ref?: number): number {
+    const found = this.seriesByLabels(labels);
+    if (found >= 0) return found;
+    // A replayed ref already naming other labels (a damaged WAL) gets a fresh ref: the
+    // replayer aliases it, as for a series re-created under a new ref.
+    let r = ref ?? this.nextRef;
+    if (this.slotOf(r) >= 0) r = this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
-    const s = new MemSeries(r, labels);
-    if (e === undefined) this.byHash.set(h, s);
-    else if (Array.isArray(e)) e.push(s);
-    else this.byHash.set(h, [e, s]);
-    this.byRef[r] = s;
+    const slot = this.series.alloc(r, labels);
+    this.byHash.insert(labelsHash(labels), slot);
+    this.byRef.insert(r, slot);
     this.postings.add(r, labels);
-    this.numSeriesLive++;
     this.stats.seriesCreated++;
-    return s;
+    return slot;
   }
 
-  /** Every live series, in ref order. */
-  *allSeries(): IterableIterator<MemSeries> {
-    for (const s of this.byRef) if (s) yield s;
-  }
-
-  private unhash(s: MemSeries): void {
-    const h = labelsHash(s.labels);
-    const e = this.byHash.get(h);
-    if (e === s) this.byHash.delete(h);
-    else if (Array.isArray(e)) {
-      const rest = e.filter((x) => x !== s);
-      if (rest.length === 0) this.byHash.delete(h);
-      else this.byHash.set(h, rest.length === 1 ? rest[0]! : rest);
-    }
+  /** Every live slot, in slot order (not ref order). */
+  liveSlots(): number[] {
+    const out: number[] = [];
+    const labels = this.series.labels;
+    for (let s = 0, end = this.series.end(); s < end; s++) if (labels[s] !== undefined) out.push(s);
+    return out;
   }
 
   /** Widens [minTime, maxTime] to include t. */
@@ -160,24 +154,25 @@ export class Head {
    * empty. Raises `minValidTime` to `mint`. Returns the removed series' refs.
    */
   truncateBefore(mint: number): number[] {
-    this.arena.releaseBefore(mint);
     if (mint > this.minValidTime) this.minValidTime = mint;
     const removed: number[] = [];
     let newMin = Infinity;
-    for (const s of this.byRef) {
-      if (!s) continue;
-      this.stats.chunksRemoved += s.truncateBefore(mint);
-      if (s.isEmpty()) {
-        removed.push(s.ref);
-        this.byRef[s.ref] = undefined;
-        this.unhash(s);
+    const S = this.series, chunks = this.chunks;
+    for (const slot of this.liveSlots()) {
+      this.stats.chunksRemoved += chunks.truncateBefore(slot, mint);
+      if (chunks.isEmpty(slot) && S.pendingT[slot] === -Infinity) {
+        const ref = S.ref[slot]!;
+        removed.push(ref);
+        this.byRef.delete(ref, slot);
+        this.byHash.delete(labelsHash(S.labels[slot]!), slot);
+        S.free(slot);
       } else {
-        const m = s.minTime();
+        const m = chunks.minTime(slot);
         if (m < newMin) newMin = m;
       }
     }
+    chunks.releaseBefore(mint);
     if (removed.length > 0) this.postings.delete(removed);
-    this.numSeriesLive -= removed.length;
     this.stats.seriesRemoved += removed.length;
     this.minTime = newMin;
     if (newMin === Infinity) this.maxTime = -Infinity;

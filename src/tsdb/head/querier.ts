@@ -1,4 +1,4 @@
-import { compareLabels, type Matcher } from '../../model/index.js';
+import { compareLabels, type Labels, type Matcher } from '../../model/index.js';
 import {
   ArraySeriesSet,
   type Querier,
@@ -11,12 +11,10 @@ import { labelNamesFor, labelValuesFor, postingsForMatchers, type IndexReader, t
 import { newChunkIterator } from '../chunkenc/index.js';
 import { ChunkSeries, RangeIterator, type ChunkSource } from '../querier/index.js';
 import type { Head } from './head.js';
-import type { MemSeries } from './mem-series.js';
 
-function chunkSources(s: MemSeries, mint: number, maxt: number): ChunkSource[] {
+function chunkSources(head: Head, slot: number, mint: number, maxt: number): ChunkSource[] {
   const out: ChunkSource[] = [];
-  for (const c of s.snapshotChunks()) {
-    if (c.maxt < mint || c.mint > maxt) continue;
+  for (const c of head.chunks.chunks(slot, mint, maxt)) {
     const { bytes, count } = c;
     out.push({ mint: c.mint, maxt: c.maxt, open: () => new RangeIterator(newChunkIterator('xor', bytes), -Infinity, Infinity, count) });
   }
@@ -31,7 +29,7 @@ function headIndex(head: Head): IndexReader {
     allPostings: (): Postings => p.allPostings(),
     labelNames: () => p.labelNames(),
     labelValues: (name: string) => p.labelValues(name),
-    labelsOf: (id: number) => head.seriesByRef(id)?.labels,
+    labelsOf: (id: number) => head.labelsOf(id),
   };
 }
 
@@ -47,16 +45,20 @@ export class HeadQuerier implements Querier {
     throwIfAborted(signal);
     const mint = Math.max(this.mint, hints?.start ?? -Infinity);
     const maxt = Math.min(this.maxt, hints?.end ?? Infinity);
-    const found: MemSeries[] = [];
-    for (const ref of postingsForMatchers(this.head.postings, matchers)) {
-      const s = this.head.seriesByRef(ref);
-      if (s === undefined) continue;
-      if (s.maxTime < mint || s.minTime() > maxt) continue;
-      found.push(s);
+    const head = this.head;
+    const S = head.series;
+    const found: number[] = [];
+    for (const ref of postingsForMatchers(head.postings, matchers)) {
+      const slot = head.slotOf(ref);
+      if (slot < 0) continue;
+      if (S.maxTime[slot]! < mint || head.chunks.minTime(slot) > maxt) continue;
+      found.push(slot);
     }
-    found.sort((a, b) => compareLabels(a.labels, b.labels));
-    const out: Series[] = found.map((s) =>
-      hints?.labelsOnly ? new ChunkSeries(s.labels, [], mint, maxt) : new ChunkSeries(s.labels, chunkSources(s, mint, maxt), mint, maxt),
+    const labels = S.labels as Labels[];
+    found.sort((a, b) => compareLabels(labels[a]!, labels[b]!));
+    // Chunks are taken now (a consistent view), not when the series is read.
+    const out: Series[] = found.map((slot) =>
+      hints?.labelsOnly ? new ChunkSeries(labels[slot]!, [], mint, maxt) : new ChunkSeries(labels[slot]!, chunkSources(head, slot, mint, maxt), mint, maxt),
     );
     return new ArraySeriesSet(out);
   }

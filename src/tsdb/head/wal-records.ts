@@ -29,32 +29,33 @@ export class WalReplayer {
     switch (recordType(rec)) {
       case RecordType.Series:
         for (const e of decodeSeries(rec)) {
-          const s = head.getOrCreate(e.labels, e.ref);
-          s.walLogged = true;
-          if (s.ref !== e.ref) this.alias.set(e.ref, s.ref);
+          const slot = head.getOrCreate(e.labels, e.ref);
+          head.series.walLogged[slot] = 1;
+          const ref = head.series.ref[slot]!;
+          if (ref !== e.ref) this.alias.set(e.ref, ref);
           this.counts.series++;
         }
         return;
       case RecordType.Samples:
         decodeSamples(rec, (ref, t, v) => {
-          const s = head.seriesByRef(this.alias.get(ref) ?? ref);
-          if (s === undefined || t < head.minValidTime || t <= s.maxTime) {
+          const slot = head.slotOf(this.alias.get(ref) ?? ref);
+          if (slot < 0 || t < head.minValidTime || t <= head.series.maxTime[slot]! || !Number.isSafeInteger(t)) {
             this.counts.skipped++;
             return;
           }
-          if (s.append(t, v, head.chunkRange, head.arena)) head.stats.chunksCreated++;
+          if (head.chunks.append(slot, t, v)) head.stats.chunksCreated++;
           head.noteTime(t);
           this.counts.samples++;
         });
         return;
       case RecordType.Chunks:
         decodeChunks(rec, (ref, mint, maxt, bytes) => {
-          const s = head.seriesByRef(this.alias.get(ref) ?? ref);
-          if (s === undefined || maxt < head.minValidTime || mint <= s.maxTime) {
+          const slot = head.slotOf(this.alias.get(ref) ?? ref);
+          if (slot < 0 || maxt < head.minValidTime || mint <= head.series.maxTime[slot]!) {
             this.counts.skipped++;
             return;
           }
-          s.restoreChunk(bytes, chunkFromBytes('xor', bytes).numSamples(), mint, maxt);
+          head.chunks.restore(slot, bytes, chunkFromBytes('xor', bytes).numSamples(), mint, maxt);
           head.noteTime(mint);
           head.noteTime(maxt);
           head.stats.chunksCreated++;
@@ -75,8 +76,10 @@ export class WalReplayer {
 export function checkpointRecords(head: Head): Uint8Array[] {
   const out: Uint8Array[] = [];
   let batch: SeriesEntry[] = [];
-  for (const s of head.allSeries()) {
-    batch.push({ ref: s.ref, labels: s.labels });
+  const S = head.series;
+  const slots = head.liveSlots();
+  for (const slot of slots) {
+    batch.push({ ref: S.ref[slot]!, labels: S.labels[slot]! });
     if (batch.length >= 4096) {
       out.push(encodeSeries(batch));
       batch = [];
@@ -85,12 +88,11 @@ export function checkpointRecords(head: Head): Uint8Array[] {
   if (batch.length > 0) out.push(encodeSeries(batch));
   let chunks: { ref: number; mint: number; maxt: number; bytes: Uint8Array }[] = [];
   let bytes = 0;
-  for (const s of head.allSeries()) {
-    for (const c of s.snapshotChunks()) {
+  for (const slot of slots) {
+    for (const c of head.chunks.chunks(slot)) {
       if (c.count === 0) continue;
-      // A view, not a copy: encodeChunks copies it in this same synchronous stretch, before any append.
       const b = c.bytes;
-      chunks.push({ ref: s.ref, mint: c.mint, maxt: c.maxt, bytes: b });
+      chunks.push({ ref: S.ref[slot]!, mint: c.mint, maxt: c.maxt, bytes: b });
       bytes += b.length + 24;
       if (bytes >= 1 << 20) {
         out.push(encodeChunks(chunks));
