@@ -1,8 +1,8 @@
 import { link, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Matcher } from '../model/index.js';
-import { Block, writeBlock, writeBlockChunks, type BlockMeta } from './block/index.js';
-import { headChunksInRange } from './persist-head.js';
+import { Block, HEAD_BLOCK_DENSE, writeBlock, type BlockMeta } from './block/index.js';
+import { headSamplesInRange } from './persist-head.js';
 import { compactionRanges, drainSeries, planCompaction } from './compact/index.js';
 import { checkpointRecords, type Head } from './head/index.js';
 import type { ResolvedDbOptions } from './options.js';
@@ -132,13 +132,12 @@ export class Maintenance {
     // From here on the head refuses samples in the range being persisted, so none is lost.
     if (this.head.minValidTime < maxt + 1) this.head.minValidTime = maxt + 1;
     const started = this.opts.clock.now();
-    const meta = await writeBlockChunks(this.blocksDir, headChunksInRange(this.head, mint, maxt), {
-      mint,
-      maxt,
-      level: 1,
-      sources: [],
-      nowMs: started,
-    });
+    const meta = await writeBlock(
+      this.blocksDir,
+      headSamplesInRange(this.head, mint, maxt),
+      { mint, maxt, level: 1, sources: [], nowMs: started },
+      HEAD_BLOCK_DENSE,
+    );
     if (meta) await this.addBlock(meta);
     this.head.truncateBefore(maxt + 1);
     this.stats.headTruncations++;

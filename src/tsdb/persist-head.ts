@@ -1,43 +1,47 @@
 import { compareLabels, type Labels } from '../model/index.js';
-import { ENCODING_XOR, type EncodedChunk, type SeriesChunks } from './block/index.js';
-import { XorChunk, newChunkIterator } from './chunkenc/index.js';
+import type { SeriesSamples } from './block/index.js';
+import { newChunkIterator } from './chunkenc/index.js';
 import type { Head } from './head/index.js';
 
 /**
- * The head's chunks within [mint, maxt] (inclusive), series in label order, as they are:
- * head chunks never cross a multiple of the block duration, so a block range aligned to it
- * takes whole XOR chunks, written without re-encoding (compaction re-encodes them densely
- * later). A chunk that does cross the bounds (not expected) is re-encoded over the range.
- * Call with the head refusing samples in the range (minValidTime > maxt).
+ * The head's samples within [mint, maxt] (inclusive), series in label order, decoded from
+ * its XOR chunks so that the block writer encodes them densely (a 2 h block of the benchmark
+ * fleet: ~0.85 bytes per sample instead of XOR's ~1.5, at ~0.15 µs of CPU per sample).
+ * Series are read when reached: closed chunks through views, open ones as copies, so samples
+ * appended meanwhile (outside the range: call with the head refusing samples in it,
+ * minValidTime > maxt) do not disturb it. The arrays of one yielded value are reused for
+ * the next (the block writer consumes each before asking for the next).
  */
-export function* headChunksInRange(head: Head, mint: number, maxt: number): Generator<SeriesChunks> {
+export function* headSamplesInRange(head: Head, mint: number, maxt: number): Generator<SeriesSamples> {
   const S = head.series;
-  const labels = S.labels as Labels[];
+  const labels = S.labels;
   const slots = head.liveSlots().filter((slot) => S.maxTime[slot]! >= mint && head.chunks.minTime(slot) <= maxt);
   slots.sort((a, b) => compareLabels(labels[a]!, labels[b]!));
-  // Each series' chunks are taken when it is reached (views of closed chunks, copies of open ones).
+  let ts = new Float64Array(1024);
+  let vs = new Float64Array(1024);
   for (const slot of slots) {
-    const chunks: EncodedChunk[] = [];
-    if (labels[slot] === undefined) continue; // removed meanwhile (the generator spans awaits)
+    const l: Labels | undefined = labels[slot];
+    if (l === undefined) continue; // removed meanwhile (the caller awaits between series)
+    let n = 0;
     for (const c of head.chunks.chunks(slot, mint, maxt)) {
-      if (c.count === 0) continue;
-      if (c.mint >= mint && c.maxt <= maxt) {
-        chunks.push({ encoding: ENCODING_XOR, bytes: c.bytes, mint: c.mint, maxt: c.maxt, samples: c.count });
-        continue;
+      if (n + c.count > ts.length) {
+        const size = Math.max(ts.length * 2, n + c.count);
+        const nt = new Float64Array(size), nv = new Float64Array(size);
+        nt.set(ts.subarray(0, n));
+        nv.set(vs.subarray(0, n));
+        ts = nt;
+        vs = nv;
       }
-      const part = new XorChunk();
       const it = newChunkIterator('xor', c.bytes);
-      let first = Infinity, last = -Infinity, n = 0;
-      while (it.next() && n < c.count) {
-        if (it.t >= mint && it.t <= maxt) {
-          part.append(it.t, it.v);
-          if (first === Infinity) first = it.t;
-          last = it.t;
-        }
+      for (let k = 0; k < c.count && it.next(); k++) {
+        if (it.t < mint || it.t > maxt) continue;
+        ts[n] = it.t;
+        vs[n] = it.v;
         n++;
       }
-      if (part.numSamples() > 0) chunks.push({ encoding: ENCODING_XOR, bytes: part.bytes(), mint: first, maxt: last, samples: part.numSamples() });
+      const err = it.err();
+      if (err) throw err;
     }
-    if (chunks.length > 0) yield { labels: labels[slot], chunks };
+    if (n > 0) yield { labels: l, ts, vs, n };
   }
 }

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Labels } from '../../model/index.js';
-import { DenseEncoder, DENSE_MAX_SAMPLES } from '../chunkenc/index.js';
+import { DenseEncoder, DENSE_MAX_SAMPLES, type DenseOptions } from '../chunkenc/index.js';
 import { writeIndex, type ChunkMeta } from '../index/index.js';
 import { ChunksWriter } from './chunks-file.js';
 import { CHUNKS_FILE, INDEX_FILE, META_FILE, type BlockMeta } from './meta.js';
@@ -50,17 +50,26 @@ export interface WriteBlockOptions {
 }
 
 /**
- * Writes a block from series samples given in `compareLabels` order, encoding each
- * series into dense chunks of at most DENSE_MAX_SAMPLES samples (compaction's path).
- * Series with n = 0 are skipped. See `writeBlockChunks` for the rest of the contract.
+ * Compressor for blocks cut from the head (about 480 samples per series): deflate is denser
+ * than brotli on chunks that small (bench/chunk-density.md); levels 6 and 9 measured the
+ * same size and CPU in the storage benchmark.
  */
-export function writeBlock(parentDir: string, series: Iterable<SeriesSamples>, opts: WriteBlockOptions): Promise<BlockMeta | undefined> {
-  return writeBlockChunks(parentDir, denseChunks(series), opts);
+export const HEAD_BLOCK_DENSE: DenseOptions = { compressor: 'deflate', level: 6 };
+const COMPACTED_DENSE: DenseOptions = { compressor: 'brotli', level: DENSE_BROTLI_QUALITY };
+
+/**
+ * Writes a block from series samples given in `compareLabels` order, encoding each
+ * series into dense chunks of at most DENSE_MAX_SAMPLES samples (compaction's path; `dense`
+ * chooses the compressor, brotli 4 by default). Series with n = 0 are skipped. See
+ * `writeBlockChunks` for the rest of the contract (a series' arrays may be reused once the
+ * next series is requested).
+ */
+export function writeBlock(parentDir: string, series: Iterable<SeriesSamples>, opts: WriteBlockOptions, dense: DenseOptions = COMPACTED_DENSE): Promise<BlockMeta | undefined> {
+  return writeBlockChunks(parentDir, denseChunks(series, dense), opts);
 }
 
-function* denseChunks(series: Iterable<SeriesSamples>): Generator<SeriesChunks> {
+function* denseChunks(series: Iterable<SeriesSamples>, opts: DenseOptions): Generator<SeriesChunks> {
   const enc = new DenseEncoder();
-  const opts = { compressor: 'brotli', level: DENSE_BROTLI_QUALITY } as const;
   for (const s of series) {
     if (s.n === 0) continue;
     const chunks: EncodedChunk[] = [];
