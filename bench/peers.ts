@@ -1,12 +1,18 @@
 // Shared plumbing of the side-by-side benchmarks: starting the reference servers (and
 // Vigie) on loopback, waiting for them, and running ../shared/bench's tools.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const SHARED_BENCH = resolve(ROOT, '../shared/bench');
 export const TEMPLATE = join(SHARED_BENCH, 'node-template.prom');
+/** The Node flags bin/vigie runs with (read from its shebang line), so benchmarks measure Vigie as shipped. */
+export function vigieNodeFlags(): string[] {
+  const first = readFileSync(join(ROOT, 'bin/vigie'), 'utf8').split('\n', 1)[0]!;
+  const words = first.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1);
+}
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `url` until it answers 2xx; throws after `timeoutMs`. */

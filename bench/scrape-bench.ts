@@ -1,6 +1,7 @@
 // Scraper cost: Vigie (ScrapeManager + its TSDB) vs Prometheus scraping the same synthetic
 // node_exporter fleet (../shared/bench/scrape-targets.mjs: N targets × 507 series).
 // Usage: node dist/bench/scrape-bench.js [--hosts 1000] [--interval 15s] [--warmup 30] [--seconds 120]
+//   [--reference no] (Vigie only) [--node-flags '--expose-gc --max-semi-space-size=16'] (default: bin/vigie's)
 // Reports CPU share (CPU seconds / wall seconds over the window after warm-up) and RSS at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { Db } from '../src/tsdb/index.js';
 import { createLogger, systemClock } from '../src/common/index.js';
 import { ScrapeManager } from '../src/scrape/index.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
+import { vigieNodeFlags } from './peers.js';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,7 +24,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Child mode: scrape the config into a Vigie TSDB until SIGTERM. */
 async function child(configFile: string, dir: string): Promise<void> {
   const logger = createLogger({ level: 'warn', format: 'json' });
-  const db = await Db.open({ dir, logger, clock: systemClock });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const db = await Db.open({ dir, logger, clock: systemClock, ...(gc ? { releaseMemory: gc } : {}) });
   const { config } = await loadConfig(configFile);
   const mgr = new ScrapeManager({ appendable: db, logger });
   const ac = new AbortController();
@@ -69,10 +72,13 @@ async function main(): Promise<void> {
   const results: { name: string; cpuShare: number; rssMB: number }[] = [];
   try {
     await sleep(1500);
-    const vigie = spawn(process.execPath, [process.argv[1]!, '--child', cfgFile, join(work, 'vigie')], { stdio: 'inherit' });
+    const flags = arg('node-flags', '') === '' ? vigieNodeFlags() : arg('node-flags', '').split(' ');
+    const vigie = spawn(process.execPath, [...flags, process.argv[1]!, '--child', cfgFile, join(work, 'vigie')], { stdio: 'inherit' });
     results.push(await measure('vigie', vigie, warmup, seconds));
     await stopProc(vigie);
-    if (spawnSync('sh', ['-c', 'command -v prometheus']).status === 0) {
+    if (arg('reference', 'yes') === 'no') {
+      console.warn('--reference no: Prometheus not measured (for quick iterations; report only same-run ratios)');
+    } else if (spawnSync('sh', ['-c', 'command -v prometheus']).status === 0) {
       await mkdir(join(work, 'prom'));
       const prom = spawn('prometheus', [`--config.file=${cfgFile}`, `--storage.tsdb.path=${join(work, 'prom')}`, '--web.listen-address=127.0.0.1:19091', '--log.level=warn'], { stdio: 'inherit' });
       results.push(await measure('prometheus', prom, warmup, seconds));

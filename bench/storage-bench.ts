@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, TEMPLATE, sharedTool, sleep, startPrometheus, startVictoriaMetrics, waitHttp } from './peers.js';
+import { ROOT, TEMPLATE, sharedTool, sleep, startPrometheus, startVictoriaMetrics, vigieNodeFlags, waitHttp } from './peers.js';
 import { cpuSeconds, duBytes, rssBytes } from './proc-stats.js';
 
 const { values: args } = parseArgs({
@@ -20,8 +20,8 @@ const hosts = Number(args.hosts), hours = Number(args.hours);
 const end = Math.floor(Date.now() / 60000) * 60000;
 const work = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
 const MiB = 1024 * 1024;
-/** The Node flags bin/vigie runs with (its shebang line), so the engine is measured as shipped. */
-const VIGIE_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
+/** The Node flags bin/vigie runs with, so the engine is measured as shipped. */
+const VIGIE_NODE_FLAGS = vigieNodeFlags();
 
 /** Prometheus' blocks: bytes and samples from each block's meta.json. */
 function promBlocks(dir: string): { bytes: number; samples: number; blocks: number } {

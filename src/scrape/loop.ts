@@ -5,7 +5,8 @@ import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
-import { ownString, sharedInterner } from './intern.js';
+import { sharedInterner } from './intern.js';
+import { SeriesCache } from './series-cache.js';
 import type { ParserFactory } from './parser.js';
 import type { Target } from './target.js';
 
@@ -20,19 +21,12 @@ export interface LoopDeps {
   readonly offsetSeed: number;
 }
 
-/** A cached series: its storage ref and final labels, or 'dropped' by metric relabeling. */
-interface Entry {
-  ref: SeriesRef;
-  readonly labels: Labels | undefined; // undefined = dropped
-  lastIter: number;
-}
-
 interface AppendResult {
   total: number;
   added: number;
   seriesAdded: number;
-  /** Entries of this scrape's samples without an explicit timestamp: `seen[0..seenN)`. */
-  seen: Entry[];
+  /** Cache entries of this scrape's samples without an explicit timestamp: `seen[0..seenN)`. */
+  seen: Int32Array;
   seenN: number;
 }
 
@@ -47,16 +41,15 @@ const CACHE_KEEP_ITERS = 10;
  * series gone since the previous scrape, then the report series (`up`, ...).
  */
 export class ScrapeLoop {
-  private cache = new Map<string, Entry>();
-  /** Series of the previous scrape: `prev[0..prevN)`. */
-  private prev: Entry[] = [];
+  private readonly cache = new SeriesCache();
+  /** Cache entries of the previous scrape: `prev[0..prevN)`. */
+  private prev: Int32Array = new Int32Array(0);
   private prevN = 0;
   /**
-   * The array the next scrape fills: the one before `prev`, overwritten in place (not
-   * truncated, which would drop its backing store): a new or regrown array per scrape lives
-   * until the next scrape, so it reached the old generation as garbage.
+   * The array the next scrape fills: the one before `prev`, overwritten in place: a new
+   * array per scrape lives until the next scrape, so it reached the old generation as garbage.
    */
-  private spare: Entry[] = [];
+  private spare: Int32Array = new Int32Array(0);
   private iter = 0;
   private readonly reportRefs: SeriesRef[] = [0, 0, 0, 0, 0];
   private readonly reportLabels: Labels[];
@@ -77,7 +70,7 @@ export class ScrapeLoop {
   update(cfg: ScrapeConfig, client: ScrapeClient, resetCache: boolean): void {
     this.cfg = cfg;
     this.client = client;
-    if (resetCache) this.cache = new Map();
+    if (resetCache) this.cache.reset();
   }
 
   /** Starts scraping on the target's phase until `stop` or `signal` aborts. */
@@ -104,10 +97,10 @@ export class ScrapeLoop {
     const stale = staleNaN();
     for (let i = 0; i < this.prevN; i++) {
       const e = this.prev[i]!;
-      if (e.labels !== undefined) this.safeAppend(app, e, e.labels, t, stale);
+      const labels = this.cache.labels[e];
+      if (labels !== undefined) this.safeAppend(app, e, labels, t, stale);
     }
     for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
-    this.prev = [];
     this.prevN = 0;
     await app.commit();
   }
@@ -194,9 +187,10 @@ export class ScrapeLoop {
 
   /** Appends the samples of one response; throws on a parse error or a label limit. */
   private append(app: Appender, text: string, contentType: string | undefined, t: number): AppendResult {
-    const seen = this.spare;
-    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen, seenN: 0 };
+    const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen: this.spare, seenN: 0 };
     if (text === '') return res;
+    const cache = this.cache;
+    const iter = this.iter;
     const cfg = this.cfg;
     const honorTs = cfg.honor_timestamps;
     const limit = cfg.sample_limit;
@@ -205,23 +199,26 @@ export class ScrapeLoop {
       if (kind !== 'series') continue;
       res.total++;
       const st = p.seriesText();
-      let e = this.cache.get(st);
-      if (e === undefined) {
+      let e = cache.get(st);
+      if (e < 0) {
         const labels = this.buildLabels(p.metricName(), p.labelPairs());
-        e = { ref: 0, labels, lastIter: 0 };
-        this.cache.set(ownString(st), e);
+        e = cache.add(st, labels, iter);
         if (labels !== undefined) res.seriesAdded++;
       }
-      e.lastIter = this.iter;
-      if (e.labels === undefined) continue;
+      cache.lastIter[e] = iter;
+      const labels = cache.labels[e];
+      if (labels === undefined) continue;
       res.added++;
       if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
       const ts = honorTs ? p.timestamp() : undefined;
-      this.safeAppend(app, e, e.labels, ts ?? t, p.value());
+      this.safeAppend(app, e, labels, ts ?? t, p.value());
       if (ts === undefined) {
-        if (res.seenN < seen.length) seen[res.seenN] = e;
-        else seen.push(e);
-        res.seenN++;
+        if (res.seenN === res.seen.length) {
+          const bigger = new Int32Array(Math.max(64, res.seen.length * 2));
+          bigger.set(res.seen);
+          res.seen = bigger;
+        }
+        res.seen[res.seenN++] = e;
       }
     }
     return res;
@@ -279,19 +276,22 @@ export class ScrapeLoop {
   }
 
   /** Staleness markers for series of the previous scrape missing from this one. */
-  private staleness(app: Appender, seen: Entry[], seenN: number, t: number): void {
+  private staleness(app: Appender, seen: Int32Array, seenN: number, t: number): void {
     let seenKeys: Set<string> | undefined;
     const stale = staleNaN();
+    const cache = this.cache;
     for (let i = 0; i < this.prevN; i++) {
       const e = this.prev[i]!;
-      if (e.lastIter === this.iter || e.labels === undefined) continue;
+      const labels = cache.labels[e];
+      if (cache.lastIter[e] === this.iter || labels === undefined) continue;
       // Another cache entry (other text, same labels after relabeling) may still be present.
-      seenKeys ??= new Set(seen.slice(0, seenN).map((s) => (s.labels === undefined ? '' : labelsKey(s.labels))));
-      if (seenKeys.has(labelsKey(e.labels))) continue;
-      this.safeAppend(app, e, e.labels, t, stale);
+      if (seenKeys === undefined) {
+        seenKeys = new Set();
+        for (let j = 0; j < seenN; j++) seenKeys.add(labelsKey(cache.labels[seen[j]!]!));
+      }
+      if (seenKeys.has(labelsKey(labels))) continue;
+      this.safeAppend(app, e, labels, t, stale);
     }
-    // Entries past seenN (a shorter scrape) stay referenced until overwritten: they are
-    // cache entries, alive anyway until the cache GC; the cache GC drops them from both arrays.
     if (seen !== this.prev) {
       this.spare = this.prev;
       this.prev = seen;
@@ -299,9 +299,10 @@ export class ScrapeLoop {
     this.prevN = seenN;
   }
 
-  private safeAppend(app: Appender, e: Entry, labels: Labels, t: number, v: number): void {
+  private safeAppend(app: Appender, e: number, labels: Labels, t: number, v: number): void {
+    const refs = this.cache.refs;
     try {
-      e.ref = app.append(e.ref, labels, t, v);
+      refs[e] = app.append(refs[e]!, labels, t, v);
     } catch (err) {
       if (!(err instanceof SampleRejectedError)) throw err;
     }
@@ -316,14 +317,12 @@ export class ScrapeLoop {
   }
 
   private gcCache(): void {
-    for (const [k, e] of this.cache) if (this.iter - e.lastIter > CACHE_KEEP_ITERS) this.cache.delete(k);
-    if (this.prev.length > this.prevN) this.prev.length = this.prevN;
-    if (this.spare.length > this.prevN) this.spare.length = this.prevN;
+    this.cache.gc(this.iter, CACHE_KEEP_ITERS);
   }
 
   /** Number of cached series texts (for tests and metrics). */
   cacheSize(): number {
-    return this.cache.size;
+    return this.cache.size();
   }
 }
 
