@@ -9,9 +9,23 @@ export const SHARED_BENCH = resolve(ROOT, '../shared/bench');
 export const TEMPLATE = join(SHARED_BENCH, 'node-template.prom');
 /** The Node flags bin/vigie runs with (read from its shebang line), so benchmarks measure Vigie as shipped. */
 export function vigieNodeFlags(): string[] {
-  const first = readFileSync(join(ROOT, 'bin/vigie'), 'utf8').split('\n', 1)[0]!;
-  const words = first.split(/\s+/);
+  const words = shebangWords();
   return words.slice(words.indexOf('node') + 1);
+}
+
+/** The environment bin/vigie's shebang line sets (its NAME=VALUE words before `node`), over this process' own. */
+export function vigieNodeEnv(): NodeJS.ProcessEnv {
+  const words = shebangWords();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const w of words.slice(0, words.indexOf('node'))) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(w);
+    if (m) env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
+function shebangWords(): string[] {
+  return readFileSync(join(ROOT, 'bin/vigie'), 'utf8').split('\n', 1)[0]!.split(/\s+/);
 }
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

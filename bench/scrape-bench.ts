@@ -13,7 +13,7 @@ import { Db } from '../src/tsdb/index.js';
 import { createLogger, systemClock } from '../src/common/index.js';
 import { ScrapeManager } from '../src/scrape/index.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
-import { vigieNodeFlags } from './peers.js';
+import { vigieNodeEnv, vigieNodeFlags } from './peers.js';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   try {
     await sleep(1500);
     const flags = arg('node-flags', '') === '' ? vigieNodeFlags() : arg('node-flags', '').split(' ');
-    const vigie = spawn(process.execPath, [...flags, process.argv[1]!, '--child', cfgFile, join(work, 'vigie')], { stdio: 'inherit' });
+    const vigie = spawn(process.execPath, [...flags, process.argv[1]!, '--child', cfgFile, join(work, 'vigie')], { stdio: 'inherit', env: vigieNodeEnv() });
     results.push(await measure('vigie', vigie, warmup, seconds));
     await stopProc(vigie);
     if (arg('reference', 'yes') === 'no') {

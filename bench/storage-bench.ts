@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, TEMPLATE, sharedTool, sleep, startPrometheus, startVictoriaMetrics, vigieNodeFlags, waitHttp } from './peers.js';
+import { ROOT, TEMPLATE, sharedTool, sleep, startPrometheus, startVictoriaMetrics, vigieNodeEnv, vigieNodeFlags, waitHttp } from './peers.js';
 import { cpuSeconds, duBytes, rssBytes } from './proc-stats.js';
 
 const { values: args } = parseArgs({
@@ -80,7 +80,7 @@ async function references(): Promise<Record<string, Record<string, number>>> {
 function vigie(): Record<string, number> {
   const dir = join(work, 'vigie');
   const out = execFileSync(process.execPath, [...VIGIE_NODE_FLAGS, join(root, 'dist/bench/vigie-ingest.js'), dir, template, String(hosts), String(hours), String(end)], {
-    encoding: 'utf8', maxBuffer: 1 << 24,
+    encoding: 'utf8', maxBuffer: 1 << 24, env: vigieNodeEnv(),
   });
   const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
   return {
