@@ -209,12 +209,6 @@ export class HeadChunks {
     return k;
   }
 
-  /** Drops every chunk of a series being removed. */
-  dropAll(slot: number): void {
-    this.truncateBefore(slot, Infinity);
-    this.series.openAddr[slot] = 0;
-  }
-
   /** Releases the arena windows that end at or before `mint`: call after truncating every series. */
   releaseBefore(mint: number): void {
     this.arena.releaseBefore(mint, this.chunkRange);

@@ -113,14 +113,19 @@ export class Head {
 
   /** The slot of the series with these labels, or -1. */
   seriesByLabels(labels: Labels): number {
+    return this.findByHash(labelsHash(labels), labels);
+  }
+
+  private findByHash(h: number, labels: Labels): number {
     const all = this.series.labels;
-    const s = this.byHash.find(labelsHash(labels), (slot) => all[slot] === labels || labelsEqual(all[slot]!, labels));
+    const s = this.byHash.find(h, (slot) => all[slot] === labels || labelsEqual(all[slot]!, labels));
     return s === NONE ? -1 : s;
   }
 
   /** The slot of the series with these labels, created (with a new ref, or `ref` on WAL replay) if absent. */
   getOrCreate(labels: Labels, ref?: number): number {
-    const found = this.seriesByLabels(labels);
+    const h = labelsHash(labels);
+    const found = this.findByHash(h, labels);
     if (found >= 0) return found;
     // A replayed ref already naming other labels (a damaged WAL) gets a fresh ref: the
     // replayer aliases it, as for a series re-created under a new ref.
@@ -128,7 +133,7 @@ export class Head {
     if (this.slotOf(r) >= 0) r = this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
     const slot = this.series.alloc(r, labels);
-    this.byHash.insert(labelsHash(labels), slot);
+    this.byHash.insert(h, slot);
     this.byRef.insert(r, slot);
     this.postings.add(r, labels);
     this.stats.seriesCreated++;

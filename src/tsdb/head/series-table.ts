@@ -77,29 +77,24 @@ export class SeriesTable {
   }
 
   private grow(cap: number): void {
-    const f64 = (a: Float64Array): Float64Array => copyInto(new Float64Array(cap), a);
-    const u32 = (a: Uint32Array): Uint32Array => copyInto(new Uint32Array(cap), a);
-    const i32 = (a: Int32Array): Int32Array => copyInto(new Int32Array(cap), a);
-    const u16 = (a: Uint16Array): Uint16Array => copyInto(new Uint16Array(cap), a);
-    const u8 = (a: Uint8Array): Uint8Array => copyInto(new Uint8Array(cap), a);
-    this.ref = u32(this.ref);
-    this.maxTime = f64(this.maxTime);
-    this.lastValue = f64(this.lastValue);
-    this.pendingT = f64(this.pendingT);
-    this.pendingV = f64(this.pendingV);
-    this.walLogged = u8(this.walLogged);
-    this.openAddr = f64(this.openAddr);
-    this.openClass = u8(this.openClass);
-    this.openMint = f64(this.openMint);
-    this.openBits = u32(this.openBits);
-    this.openCount = u16(this.openCount);
-    this.openDelta = f64(this.openDelta);
-    this.xorHi = i32(this.xorHi);
-    this.xorLo = i32(this.xorLo);
-    this.xorLeading = u8(this.xorLeading);
-    this.xorTrailing = u8(this.xorTrailing);
-    this.firstChunk = u32(this.firstChunk);
-    this.lastChunk = u32(this.lastChunk);
+    this.ref = copyInto(new Uint32Array(cap), this.ref);
+    this.maxTime = copyInto(new Float64Array(cap), this.maxTime);
+    this.lastValue = copyInto(new Float64Array(cap), this.lastValue);
+    this.pendingT = copyInto(new Float64Array(cap), this.pendingT);
+    this.pendingV = copyInto(new Float64Array(cap), this.pendingV);
+    this.walLogged = copyInto(new Uint8Array(cap), this.walLogged);
+    this.openAddr = copyInto(new Float64Array(cap), this.openAddr);
+    this.openClass = copyInto(new Uint8Array(cap), this.openClass);
+    this.openMint = copyInto(new Float64Array(cap), this.openMint);
+    this.openBits = copyInto(new Uint32Array(cap), this.openBits);
+    this.openCount = copyInto(new Uint16Array(cap), this.openCount);
+    this.openDelta = copyInto(new Float64Array(cap), this.openDelta);
+    this.xorHi = copyInto(new Int32Array(cap), this.xorHi);
+    this.xorLo = copyInto(new Int32Array(cap), this.xorLo);
+    this.xorLeading = copyInto(new Uint8Array(cap), this.xorLeading);
+    this.xorTrailing = copyInto(new Uint8Array(cap), this.xorTrailing);
+    this.firstChunk = copyInto(new Uint32Array(cap), this.firstChunk);
+    this.lastChunk = copyInto(new Uint32Array(cap), this.lastChunk);
     this.capacity = cap;
   }
 }
