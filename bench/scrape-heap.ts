@@ -54,13 +54,21 @@ async function main(): Promise<void> {
     const base = process.memoryUsage();
     const signal = new AbortController().signal;
     const t0 = performance.now();
+    const roundSeconds: number[] = [];
+    /** CPU time of this process (user + system), without the targets' server. */
+    const roundCpuSeconds: number[] = [];
     for (let r = 0; r < rounds; r++) {
+      const r0 = performance.now();
+      const c0 = process.cpuUsage();
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < loops.length) await loops[next++]!.scrapeAndReport(signal);
       };
       await Promise.all(Array.from({ length: 8 }, worker));
       now += 15_000;
+      const c = process.cpuUsage(c0);
+      roundSeconds.push(Math.round(performance.now() - r0) / 1000);
+      roundCpuSeconds.push(Math.round((c.user + c.system) / 1000) / 1000);
     }
     const secs = (performance.now() - t0) / 1000;
     for (let i = 0; i < 3; i++) gc?.();
@@ -69,7 +77,7 @@ async function main(): Promise<void> {
     const series = db.head.numSeries();
     const MiB = 2 ** 20;
     console.log(JSON.stringify({
-      hosts, rounds, series, samples: db.head.stats.samplesAppended, seconds: secs,
+      hosts, rounds, series, samples: db.head.stats.samplesAppended, seconds: secs, roundSeconds, roundCpuSeconds,
       rssMiB: rssBytes(process.pid) / MiB, heapUsedMiB: m.heapUsed / MiB, heapTotalMiB: m.heapTotal / MiB,
       arrayBuffersMiB: m.arrayBuffers / MiB,
       heapBytesPerSeries: (m.heapUsed - base.heapUsed) / series,

@@ -5,7 +5,6 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { VigieError } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
-import { decodeExposition } from '../textparse/index.js';
 
 /** A scrape request failed: connection, HTTP status, timeout, size limit, decoding. */
 export class ScrapeError extends VigieError {
@@ -49,10 +48,10 @@ export class ScrapeClient {
   }
 
   /**
-   * GETs `url` and returns the (decompressed) body as text and its Content-Type.
+   * GETs `url` and returns the (decompressed) body and its Content-Type.
    * Aborts on `signal`; fails on a non-2xx status or a body above body_size_limit.
    */
-  async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<{ text: string; contentType: string | undefined }> {
+  async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<{ body: Buffer; contentType: string | undefined }> {
     const headers: Record<string, string> = {
       Accept: acceptHeader,
       'Accept-Encoding': 'gzip',
@@ -93,11 +92,7 @@ export class ScrapeClient {
         });
         stream.on('error', (e) => reject(new ScrapeError(`reading the response: ${e.message}`, { cause: e })));
         stream.on('end', () => {
-          try {
-            resolve({ text: decodeExposition(Buffer.concat(chunks)), contentType: res.headers['content-type'] });
-          } catch (e) {
-            reject(new ScrapeError(`response body: ${(e as Error).message}`, { cause: e }));
-          }
+          resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), contentType: res.headers['content-type'] });
         });
       });
       req.on('error', (e) => {

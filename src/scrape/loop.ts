@@ -30,6 +30,7 @@ interface AppendResult {
   seenN: number;
 }
 
+const EMPTY = new Uint8Array(0);
 const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
 /** Entries not seen for this many scrapes leave the cache. */
 const CACHE_KEEP_ITERS = 10;
@@ -124,7 +125,7 @@ export class ScrapeLoop {
     const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
     const t0 = performance.now();
     const timeout = this.target.timeout;
-    let text = '';
+    let body: Uint8Array = EMPTY;
     let contentType: string | undefined;
     let err: Error | undefined;
     // One controller and a cleared timer per scrape: AbortSignal.timeout keeps a timer and
@@ -136,7 +137,7 @@ export class ScrapeLoop {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      ({ text, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
+      ({ body, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
     } catch (e) {
       err = e instanceof Error ? e : new ScrapeError(String(e));
     } finally {
@@ -150,7 +151,7 @@ export class ScrapeLoop {
     let res: AppendResult;
     let counts: AppendResult | undefined;
     try {
-      res = this.append(app, err === undefined ? text : '', contentType, t);
+      res = this.append(app, err === undefined ? body : EMPTY, contentType, t);
       if (this.cfg.sample_limit > 0 && res.added > this.cfg.sample_limit) {
         counts = res;
         throw new ScrapeError(`sample limit exceeded: ${res.added} samples after metric relabeling, sample_limit is ${this.cfg.sample_limit}`);
@@ -161,7 +162,7 @@ export class ScrapeLoop {
       err = e instanceof Error ? e : new ScrapeError(String(e));
       app = this.deps.appendable.appender();
       this.iter++;
-      const empty = this.append(app, '', undefined, t);
+      const empty = this.append(app, EMPTY, undefined, t);
       res = counts ?? empty;
       res.seen = empty.seen;
       res.seenN = empty.seenN;
@@ -186,23 +187,21 @@ export class ScrapeLoop {
   }
 
   /** Appends the samples of one response; throws on a parse error or a label limit. */
-  private append(app: Appender, text: string, contentType: string | undefined, t: number): AppendResult {
+  private append(app: Appender, body: Uint8Array, contentType: string | undefined, t: number): AppendResult {
     const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen: this.spare, seenN: 0 };
-    if (text === '') return res;
+    if (body.length === 0) return res;
     const cache = this.cache;
     const iter = this.iter;
     const cfg = this.cfg;
     const honorTs = cfg.honor_timestamps;
     const limit = cfg.sample_limit;
-    const p = this.deps.parse(text, contentType);
-    for (let kind = p.next(); kind !== undefined; kind = p.next()) {
-      if (kind !== 'series') continue;
+    const p = this.deps.parse(body, contentType);
+    while (p.next()) {
       res.total++;
-      const st = p.seriesText();
-      let e = cache.get(st);
+      let e = cache.get(p.key, p.keyStart, p.keyEnd);
       if (e < 0) {
         const labels = this.buildLabels(p.metricName(), p.labelPairs());
-        e = cache.add(st, labels, iter);
+        e = cache.add(p.key, p.keyStart, p.keyEnd, labels, iter);
         if (labels !== undefined) res.seriesAdded++;
       }
       cache.lastIter[e] = iter;

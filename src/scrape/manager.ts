@@ -2,7 +2,7 @@ import { systemClock, silentLogger, type Clock, type Logger } from '../common/in
 import { formatDuration, type GlobalConfig, type ScrapeConfig } from '../config/index.js';
 import type { Labels } from '../model/index.js';
 import type { Appendable } from '../storage/index.js';
-import { ExpositionParser, formatFromContentType, SCRAPE_ACCEPT_HEADER } from '../textparse/index.js';
+import { SampleScanner, formatFromContentType, SCRAPE_ACCEPT_HEADER } from '../textparse/index.js';
 import type { ParserFactory } from './parser.js';
 import { configFingerprint, ScrapePool } from './pool.js';
 import { fnv1a32, type TargetHealth } from './target.js';
@@ -10,7 +10,7 @@ import { fnv1a32, type TargetHealth } from './target.js';
 export interface ScrapeManagerOptions {
   /** Where samples go (the TSDB head, or a fan-out). */
   readonly appendable: Appendable;
-  /** Parser for response bodies; default src/textparse's ExpositionParser (format from Content-Type). */
+  /** Parser for response bodies; default src/textparse's SampleScanner (format from Content-Type). */
   readonly parse?: ParserFactory;
   /** Sent as `Accept`; default textparse's SCRAPE_ACCEPT_HEADER. */
   readonly acceptHeader?: string;
@@ -43,7 +43,7 @@ export interface DroppedTargetInfo {
 }
 
 /** src/textparse's parser, picking Prometheus text or OpenMetrics from the Content-Type. */
-export const defaultParser: ParserFactory = (text, ct) => new ExpositionParser(text, formatFromContentType(ct));
+export const defaultParser: ParserFactory = (body, ct) => SampleScanner.create(body, formatFromContentType(ct));
 
 const toRecord = (l: Labels): Record<string, string> => Object.fromEntries(l.map((x) => [x.name, x.value]));
 

@@ -10,10 +10,16 @@ export class ExpositionParseError extends VigieError {
   constructor(
     readonly line: number,
     readonly column: number,
-    detail: string,
+    /** What was expected, without the position. */
+    readonly detail: string,
     options?: ErrorOptions,
   ) {
     super(`line ${line}, column ${column}: ${detail}`, options);
+  }
+
+  /** The same error for a document that this one's document is a part of, starting `lines` lines further. */
+  shifted(lines: number): ExpositionParseError {
+    return lines === 0 ? this : new ExpositionParseError(this.line + lines, this.column, this.detail, { cause: this.cause });
   }
 }
 

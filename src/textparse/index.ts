@@ -3,3 +3,4 @@ export { decodeExposition } from './decode.js';
 export { ExpositionParseError } from './errors.js';
 export { type ExpositionFormat, SCRAPE_ACCEPT_HEADER, formatFromContentType } from './format.js';
 export { type EntryKind, type Exemplar, ExpositionParser, type MetricType, type ParserOptions } from './parser.js';
+export { SampleScanner } from './sample-scanner.js';
