@@ -49,7 +49,7 @@ lint: $(DEPS)
 # Format: command:package
 TEST_PEERS := prometheus:prometheus victoria-metrics:victoria-metrics prometheus-node-exporter:prometheus-node-exporter \
   prometheus-blackbox-exporter:prometheus-blackbox-exporter amtool:prometheus-alertmanager dnsmasq:dnsmasq-base ping:iputils-ping \
-  chromium:chromium
+  chromium:chromium openssl:openssl
 
 system-deps:
 	@missing=(); for cp in $(TEST_PEERS); do command -v "$${cp%%:*}" >/dev/null 2>&1 || missing+=("$${cp#*:}"); done; \

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
-import { start, waitHttp } from './peers.js';
+import { start, vigieNodeEnv, vigieNodeFlags, waitHttp } from './peers.js';
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -103,8 +103,8 @@ async function runVigie(work: string, n: number, interval: number, warmup: numbe
   const targets = targetUrls(n).map((t) => `      - ${t}\n`).join('');
   await writeFile(cfg, `host:\n  enabled: false\nprobes:\n  - job_name: web\n    module: http_2xx\n    interval: ${interval}s\n    targets:\n${targets}`);
   const token = 'probe-bench';
-  const vigie = start(process.execPath, ['--expose-gc', '--max-semi-space-size=2', join(ROOT, 'bin', 'vigie'), 'server', '--config', cfg, '--data-dir', join(work, 'vigie-data'), '--listen', `127.0.0.1:${VIGIE_PORT}`, '--log.level', 'warn'], {
-    ...process.env,
+  const vigie = start(process.execPath, [...vigieNodeFlags(), join(ROOT, 'bin', 'vigie'), 'server', '--config', cfg, '--data-dir', join(work, 'vigie-data'), '--listen', `127.0.0.1:${VIGIE_PORT}`, '--log.level', 'warn'], {
+    ...vigieNodeEnv(),
     VIGIE_API_TOKEN: token,
   });
   try {

@@ -2,7 +2,7 @@
 // same order as fleet-write.mjs sends it (batches of 20 steps, host by host; one commit
 // per host batch = one remote-write request), then persists all complete block ranges.
 // Prints one JSON line with what it measured. Run by storage-bench.ts in its own process.
-// Usage: node --expose-gc dist/bench/vigie-ingest.js DATA_DIR TEMPLATE HOSTS HOURS END_MS
+// Usage: node <bin/vigie's node flags> dist/bench/vigie-ingest.js DATA_DIR TEMPLATE HOSTS HOURS END_MS
 import { labelsFromPairs, type Labels } from '../src/model/index.js';
 import { Db } from '../src/tsdb/index.js';
 import { createLogger, systemClock } from '../src/common/index.js';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const perHost = sim.perHost;
   const labels: Labels[] = sim.labels.map((l) => labelsFromPairs(l));
   const logger = createLogger({ level: 'warn', format: 'json' });
-  // Same memory settings as bin/vigie: run with --expose-gc --max-semi-space-size=2.
+  // storage-bench.ts runs this with bin/vigie's node flags (--expose-gc gives releaseMemory).
   const db = await Db.open({ dir: dir!, logger, clock: systemClock, ...(gc ? { releaseMemory: gc } : {}) });
   const refs = new Array<number>(labels.length).fill(0);
   const values = new Float64Array(perHost * 20);

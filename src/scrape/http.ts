@@ -1,30 +1,38 @@
-import http from 'node:http';
-import https from 'node:https';
 import { readFile } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { VigieError } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
+import { Http1Client, type Http1Response, type Origin, type TlsOptions } from './http1.js';
+
+const gunzipAsync = promisify(gunzip);
+const noop = (): void => undefined;
 
 /** A scrape request failed: connection, HTTP status, timeout, size limit, decoding. */
 export class ScrapeError extends VigieError {
   override name = 'ScrapeError';
 }
 
-/** Connection settings shared by the targets of one job (keep-alive agents, TLS, auth). */
+/** What a scrape got: the decompressed body, valid until `release()` (call it exactly once). */
+export interface ScrapeResponse {
+  readonly body: Uint8Array;
+  readonly contentType: string | undefined;
+  readonly release: () => void;
+}
+
+/** Connection settings shared by the targets of one job (keep-alive connections, TLS, auth). */
 export class ScrapeClient {
-  private readonly agent: http.Agent | https.Agent;
+  /** Parsed target URLs (the same few thousand strings every interval). */
+  private readonly urls = new Map<string, { origin: Origin; path: string }>();
 
   private constructor(
     private readonly cfg: ScrapeConfig,
-    agent: http.Agent | https.Agent,
-  ) {
-    this.agent = agent;
-  }
+    private readonly http: Http1Client,
+  ) {}
 
   /** Reads the TLS files of the config (throws ScrapeError if one is unreadable). Call `close` when done. */
   static async create(cfg: ScrapeConfig): Promise<ScrapeClient> {
-    if (cfg.scheme === 'http') return new ScrapeClient(cfg, new http.Agent({ keepAlive: true, maxSockets: 4 }));
+    if (cfg.scheme === 'http') return new ScrapeClient(cfg, new Http1Client());
     const t = cfg.tls_config;
     const read = async (f: string | undefined): Promise<Buffer | undefined> => {
       if (f === undefined) return undefined;
@@ -35,72 +43,67 @@ export class ScrapeClient {
       }
     };
     const [ca, cert, key] = await Promise.all([read(t.ca_file), read(t.cert_file), read(t.key_file)]);
-    const opts: https.AgentOptions = { keepAlive: true, maxSockets: 4, rejectUnauthorized: !t.insecure_skip_verify };
+    const opts: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = { rejectUnauthorized: !t.insecure_skip_verify };
     if (ca !== undefined) opts.ca = ca;
     if (cert !== undefined) opts.cert = cert;
     if (key !== undefined) opts.key = key;
     if (t.server_name !== undefined) opts.servername = t.server_name;
-    return new ScrapeClient(cfg, new https.Agent(opts));
+    return new ScrapeClient(cfg, new Http1Client(opts));
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
   /**
-   * GETs `url` and returns the (decompressed) body and its Content-Type.
-   * Aborts on `signal`; fails on a non-2xx status or a body above body_size_limit.
+   * GETs `url`. Aborts on `signal`; fails on a non-2xx status, an unknown Content-Encoding
+   * or a body (compressed or not) above body_size_limit.
    */
-  async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<{ body: Buffer; contentType: string | undefined }> {
-    const headers: Record<string, string> = {
-      Accept: acceptHeader,
-      'Accept-Encoding': 'gzip',
-      'User-Agent': 'Vigie',
-      'X-Prometheus-Scrape-Timeout-Seconds': String(timeoutMs / 1000),
-    };
+  async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<ScrapeResponse> {
+    const headers = [`Accept: ${acceptHeader}`, 'Accept-Encoding: gzip', 'User-Agent: Vigie', `X-Prometheus-Scrape-Timeout-Seconds: ${timeoutMs / 1000}`];
     const auth = await this.authHeader();
-    if (auth !== undefined) headers.Authorization = auth;
-    const u = new URL(url);
-    const mod = u.protocol === 'https:' ? https : http;
+    if (auth !== undefined) headers.push(`Authorization: ${auth}`);
+    const { origin, path } = this.parse(url);
     const limit = this.cfg.body_size_limit;
-    return new Promise((resolve, reject) => {
-      const req = mod.request(u, { method: 'GET', headers, agent: this.agent, signal }, (res) => {
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status > 299) {
-          res.resume();
-          reject(new ScrapeError(`server returned HTTP status ${status} ${res.statusMessage ?? ''}`.trimEnd()));
-          return;
-        }
-        let stream: Readable = res;
-        if ((res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
-          const gunzip = createGunzip();
-          res.pipe(gunzip);
-          res.on('error', (e) => gunzip.destroy(e));
-          stream = gunzip;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (c: Buffer) => {
-          size += c.length;
-          if (limit > 0 && size > limit) {
-            req.destroy();
-            stream.destroy();
-            reject(new ScrapeError(`body size limit exceeded (${limit} bytes)`));
-            return;
-          }
-          chunks.push(c);
-        });
-        stream.on('error', (e) => reject(new ScrapeError(`reading the response: ${e.message}`, { cause: e })));
-        stream.on('end', () => {
-          resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), contentType: res.headers['content-type'] });
-        });
-      });
-      req.on('error', (e) => {
-        if (signal.aborted) reject(new ScrapeError(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `scrape timed out after ${timeoutMs / 1000}s` : 'scrape aborted', { cause: e }));
-        else reject(new ScrapeError(e.message, { cause: e }));
-      });
-      req.end();
-    });
+    let res: Http1Response;
+    try {
+      res = await this.http.get(origin, path, headers, limit, signal);
+    } catch (e) {
+      if (signal.aborted) throw new ScrapeError(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `scrape timed out after ${timeoutMs / 1000}s` : 'scrape aborted', { cause: e });
+      throw new ScrapeError(e instanceof Error ? e.message : String(e), { cause: e });
+    }
+    if (res.status < 200 || res.status > 299) {
+      res.release();
+      throw new ScrapeError(`server returned HTTP status ${res.status} ${res.reason}`.trimEnd());
+    }
+    const enc = (res.contentEncoding ?? '').trim().toLowerCase();
+    if (enc === '' || enc === 'identity') return { body: res.body, contentType: res.contentType, release: res.release };
+    if (enc !== 'gzip' && enc !== 'x-gzip') {
+      res.release();
+      throw new ScrapeError(`unsupported Content-Encoding ${JSON.stringify(res.contentEncoding)}`);
+    }
+    try {
+      const body = await gunzipAsync(res.body, limit > 0 ? { maxOutputLength: limit } : {});
+      return { body, contentType: res.contentType, release: noop };
+    } catch (e) {
+      const tooBig = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new ScrapeError(tooBig ? `body size limit exceeded (${limit} bytes)` : `reading the response: ${(e as Error).message}`, { cause: e });
+    } finally {
+      res.release();
+    }
+  }
+
+  private parse(url: string): { origin: Origin; path: string } {
+    let p = this.urls.get(url);
+    if (p === undefined) {
+      const u = new URL(url);
+      const secure = u.protocol === 'https:';
+      const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+      p = { origin: { host, port: u.port === '' ? (secure ? 443 : 80) : Number(u.port), tls: secure }, path: `${u.pathname}${u.search}` };
+      if (this.urls.size >= 100_000) this.urls.clear();
+      this.urls.set(url, p);
+    }
+    return p;
   }
 
   /** Authorization header from basic_auth or authorization; files are re-read on each scrape. */

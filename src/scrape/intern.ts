@@ -54,6 +54,3 @@ export class LabelInterner {
     return out;
   }
 }
-
-/** One interner for every scrape loop of the process (label pairs repeat across jobs too). */
-export const sharedInterner = new LabelInterner();

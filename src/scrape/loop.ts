@@ -5,7 +5,7 @@ import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
-import { sharedInterner } from './intern.js';
+import type { LabelInterner } from './intern.js';
 import { SeriesCache } from './series-cache.js';
 import type { ParserFactory } from './parser.js';
 import type { Target } from './target.js';
@@ -19,6 +19,8 @@ export interface LoopDeps {
   readonly logger: Logger;
   /** Mixed into every target's scrape phase (Prometheus' offset seed). */
   readonly offsetSeed: number;
+  /** Shares label objects between the series of all loops (owned by the scrape manager). */
+  readonly interner: LabelInterner;
 }
 
 interface AppendResult {
@@ -31,6 +33,7 @@ interface AppendResult {
 }
 
 const EMPTY = new Uint8Array(0);
+const noop = (): void => undefined;
 const REPORT_NAMES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'] as const;
 /** Entries not seen for this many scrapes leave the cache. */
 const CACHE_KEEP_ITERS = 10;
@@ -127,6 +130,8 @@ export class ScrapeLoop {
     const timeout = this.target.timeout;
     let body: Uint8Array = EMPTY;
     let contentType: string | undefined;
+    /** Gives the body's buffer back to the client: after append, which is done with it. */
+    let release = noop;
     let err: Error | undefined;
     // One controller and a cleared timer per scrape: AbortSignal.timeout keeps a timer and
     // AbortSignal.any a dependant registration alive after the scrape (measured: garbage
@@ -137,14 +142,17 @@ export class ScrapeLoop {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      ({ body, contentType } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
+      ({ body, contentType, release } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
     } catch (e) {
       err = e instanceof Error ? e : new ScrapeError(String(e));
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }
-    if (signal.aborted) return;
+    if (signal.aborted) {
+      release();
+      return;
+    }
     const duration = (performance.now() - t0) / 1000;
     this.iter++;
     let app = this.deps.appendable.appender();
@@ -166,6 +174,8 @@ export class ScrapeLoop {
       res = counts ?? empty;
       res.seen = empty.seen;
       res.seenN = empty.seenN;
+    } finally {
+      release();
     }
     this.staleness(app, res.seen, res.seenN, t);
     const up = err === undefined ? 1 : 0;
@@ -256,7 +266,7 @@ export class ScrapeLoop {
     const labels = relabel(labelsFromPairs(m), this.cfg.metric_relabel_configs);
     if (labels === undefined) return undefined;
     this.checkLimits(name, labels);
-    return sharedInterner.labels(labels);
+    return this.deps.interner.labels(labels);
   }
 
   private checkLimits(name: string, labels: Labels): void {

@@ -325,7 +325,8 @@ export class SampleScanner {
       q++;
     }
     if (!isType) return true;
-    return PROM_TYPES.some((t) => t.length === eol - q && bytesAt(b, q, t));
+    for (const t of PROM_TYPES) if (t.length === eol - q && bytesAt(b, q, t)) return true;
+    return false;
   }
 }
 
