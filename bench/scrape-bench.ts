@@ -77,23 +77,33 @@ async function main(): Promise<void> {
     results.push(await measure('vigie', vigie, warmup, seconds));
     await stopProc(vigie);
     if (arg('reference', 'yes') === 'no') {
-      console.warn('--reference no: Prometheus not measured (for quick iterations; report only same-run ratios)');
-    } else if (spawnSync('sh', ['-c', 'command -v prometheus']).status === 0) {
-      await mkdir(join(work, 'prom'));
-      const prom = spawn('prometheus', [`--config.file=${cfgFile}`, `--storage.tsdb.path=${join(work, 'prom')}`, '--web.listen-address=127.0.0.1:19091', '--log.level=warn'], { stdio: 'inherit' });
-      results.push(await measure('prometheus', prom, warmup, seconds));
-      await stopProc(prom);
+      console.warn('--reference no: Prometheus and VictoriaMetrics not measured (for quick iterations; report only same-run ratios)');
     } else {
-      console.warn('prometheus not installed: no reference measured');
+      if (spawnSync('sh', ['-c', 'command -v prometheus']).status === 0) {
+        await mkdir(join(work, 'prom'));
+        const prom = spawn('prometheus', [`--config.file=${cfgFile}`, `--storage.tsdb.path=${join(work, 'prom')}`, '--web.listen-address=127.0.0.1:19091', '--log.level=warn'], { stdio: 'inherit' });
+        results.push(await measure('prometheus', prom, warmup, seconds));
+        await stopProc(prom);
+      } else {
+        console.warn('prometheus not installed: no Prometheus reference measured');
+      }
+      if (spawnSync('sh', ['-c', 'command -v victoria-metrics']).status === 0) {
+        // Single-node VictoriaMetrics scraping the same config itself (-promscrape.config).
+        const vm = spawn('victoria-metrics', [`-promscrape.config=${cfgFile}`, `-storageDataPath=${join(work, 'vm')}`, '-httpListenAddr=127.0.0.1:18429', '-loggerLevel=WARN'], { stdio: 'inherit' });
+        results.push(await measure('victoria-metrics', vm, warmup, seconds));
+        await stopProc(vm);
+      } else {
+        console.warn('victoria-metrics not installed: no VictoriaMetrics reference measured');
+      }
     }
   } finally {
     await stopProc(targets);
     await rm(work, { recursive: true, force: true });
   }
   console.log(`scrape: ${hosts} targets × 507 series every ${interval}; window ${seconds}s after ${warmup}s warm-up`);
-  for (const r of results) console.log(`${r.name.padEnd(11)} CPU ${(r.cpuShare * 100).toFixed(1).padStart(6)}%  RSS ${r.rssMB.toFixed(0).padStart(6)} MB`);
-  const [v, p] = results;
-  if (v !== undefined && p !== undefined) console.log(`ratio vigie/prometheus: CPU ${(v.cpuShare / p.cpuShare).toFixed(2)}×, RSS ${(v.rssMB / p.rssMB).toFixed(2)}×`);
+  for (const r of results) console.log(`${r.name.padEnd(17)} CPU ${(r.cpuShare * 100).toFixed(1).padStart(6)}%  RSS ${r.rssMB.toFixed(0).padStart(6)} MiB`);
+  const v = results[0]!;
+  for (const r of results.slice(1)) console.log(`ratio vigie/${r.name}: CPU ${(v.cpuShare / r.cpuShare).toFixed(2)}×, RSS ${(v.rssMB / r.rssMB).toFixed(2)}×`);
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/scrape-bench.json', JSON.stringify({ hosts: Number(hosts), interval, warmup, seconds, results }, null, 2) + '\n');
 }
