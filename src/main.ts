@@ -114,7 +114,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
       userAgent: `Vigie/${opts.version}`,
     });
   }
-  const appendable: Appendable = teeAppendable(db, (samples) => remote?.enqueue(samples));
+  const appendable: Appendable = teeAppendable(db, (samples) => remote?.enqueue(samples), () => remote !== undefined);
   const registry = createMetricsRegistry(opts.version);
   const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
   await scrape.applyConfig(config.scrape_configs, config.global);

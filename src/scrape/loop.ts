@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { labelsFromPairs, labelsKey, staleNaN, type Labels } from '../model/index.js';
+import { labelsFromPairs, staleNaN, type Labels } from '../model/index.js';
 import { SampleRejectedError, type Appendable, type Appender, type SeriesRef } from '../storage/index.js';
 import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
@@ -7,7 +7,7 @@ import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
 import type { LabelInterner } from './intern.js';
 import { SeriesCache } from './series-cache.js';
-import type { ParserFactory } from './parser.js';
+import type { ExpositionParserLike, ParserFactory } from './parser.js';
 import type { Target } from './target.js';
 
 /** What a scrape loop needs from outside. */
@@ -99,11 +99,7 @@ export class ScrapeLoop {
     const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
     const app = this.deps.appendable.appender();
     const stale = staleNaN();
-    for (let i = 0; i < this.prevN; i++) {
-      const e = this.prev[i]!;
-      const labels = this.cache.labels[e];
-      if (labels !== undefined) this.safeAppend(app, e, labels, t, stale);
-    }
+    for (let i = 0; i < this.prevN; i++) this.safeAppend(app, this.prev[i]!, undefined, undefined, t, stale);
     for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
     this.prevN = 0;
     await app.commit();
@@ -193,6 +189,7 @@ export class ScrapeLoop {
     tg.lastError = err === undefined ? '' : err.message;
     tg.health = err === undefined ? 'up' : 'down';
     if (err !== undefined) this.deps.logger.debug({ target: tg.url, err: err.message }, 'scrape failed');
+    if (res.seriesAdded > 0) this.cache.trim();
     if (up === 1 && this.iter % CACHE_KEEP_ITERS === 0) this.gcCache();
   }
 
@@ -209,18 +206,18 @@ export class ScrapeLoop {
     while (p.next()) {
       res.total++;
       let e = cache.get(p.key, p.keyStart, p.keyEnd);
+      let labels: Labels | undefined;
       if (e < 0) {
-        const labels = this.buildLabels(p.metricName(), p.labelPairs());
-        e = cache.add(p.key, p.keyStart, p.keyEnd, labels, iter);
+        labels = this.buildLabels(p.metricName(), p.labelPairs());
+        e = cache.add(p.key, p.keyStart, p.keyEnd, labels === undefined, iter);
         if (labels !== undefined) res.seriesAdded++;
       }
       cache.lastIter[e] = iter;
-      const labels = cache.labels[e];
-      if (labels === undefined) continue;
+      if (cache.dropped[e] === 1) continue;
       res.added++;
       if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
       const ts = honorTs ? p.timestamp() : undefined;
-      this.safeAppend(app, e, labels, ts ?? t, p.value());
+      this.safeAppend(app, e, labels, p, ts ?? t, p.value());
       if (ts === undefined) {
         if (res.seenN === res.seen.length) {
           const bigger = new Int32Array(Math.max(64, res.seen.length * 2));
@@ -286,20 +283,21 @@ export class ScrapeLoop {
 
   /** Staleness markers for series of the previous scrape missing from this one. */
   private staleness(app: Appender, seen: Int32Array, seenN: number, t: number): void {
-    let seenKeys: Set<string> | undefined;
+    let seenRefs: Set<number> | undefined;
     const stale = staleNaN();
     const cache = this.cache;
     for (let i = 0; i < this.prevN; i++) {
       const e = this.prev[i]!;
-      const labels = cache.labels[e];
-      if (cache.lastIter[e] === this.iter || labels === undefined) continue;
-      // Another cache entry (other text, same labels after relabeling) may still be present.
-      if (seenKeys === undefined) {
-        seenKeys = new Set();
-        for (let j = 0; j < seenN; j++) seenKeys.add(labelsKey(cache.labels[seen[j]!]!));
+      if (cache.lastIter[e] === this.iter) continue;
+      // Another cache entry (other text, same labels after relabeling, so the same series
+      // and ref) may still be present.
+      if (seenRefs === undefined) {
+        seenRefs = new Set();
+        for (let j = 0; j < seenN; j++) seenRefs.add(cache.refs[seen[j]!]!);
       }
-      if (seenKeys.has(labelsKey(labels))) continue;
-      this.safeAppend(app, e, labels, t, stale);
+      const ref = cache.refs[e]!;
+      if (ref !== 0 && seenRefs.has(ref)) continue;
+      this.safeAppend(app, e, undefined, undefined, t, stale);
     }
     if (seen !== this.prev) {
       this.spare = this.prev;
@@ -308,12 +306,35 @@ export class ScrapeLoop {
     this.prevN = seenN;
   }
 
-  private safeAppend(app: Appender, e: number, labels: Labels, t: number, v: number): void {
+  /**
+   * Appends to cache entry `e`'s series by ref while storage still knows it; otherwise with
+   * its labels: `labels` if just built, else rebuilt from `line` (the parser on the entry's
+   * sample) or from the entry's key (staleness markers).
+   */
+  private safeAppend(app: Appender, e: number, labels: Labels | undefined, line: ExpositionParserLike | undefined, t: number, v: number): void {
     const refs = this.cache.refs;
+    const ref = refs[e]!;
     try {
-      refs[e] = app.append(refs[e]!, labels, t, v);
+      if (ref !== 0 && app.appendRef !== undefined && app.appendRef(ref, t, v)) return;
+      labels ??= line !== undefined ? this.buildLabels(line.metricName(), line.labelPairs()) : this.labelsFromKey(e);
+      if (labels !== undefined) refs[e] = app.append(ref, labels, t, v);
     } catch (err) {
       if (!(err instanceof SampleRejectedError)) throw err;
+    }
+  }
+
+  /** Entry `e`'s final labels rebuilt from its key, as its first scrape built them; undefined if that fails. */
+  private labelsFromKey(e: number): Labels | undefined {
+    const key = this.cache.key(e);
+    const line = new Uint8Array(key.length + 3);
+    line.set(key);
+    line.set([0x20, 0x30, 0x0a], key.length); // " 0\n": a sample line of the text format
+    try {
+      const p = this.deps.parse(line, 'text/plain; version=0.0.4');
+      return p.next() ? this.buildLabels(p.metricName(), p.labelPairs()) : undefined;
+    } catch (err) {
+      this.deps.logger.debug({ target: this.target.url, err: String(err) }, 'cached series text no longer gives labels');
+      return undefined;
     }
   }
 

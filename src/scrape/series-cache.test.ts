@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelsFromPairs } from '../model/index.js';
 import { SeriesCache } from './series-cache.js';
 
 /** A deterministic xorshift generator (tests must be reproducible). */
@@ -36,13 +35,15 @@ test('SeriesCache agrees with a Map through adds, scrapes, gc (entry and arena r
       const want = model.get(key);
       assert.equal(entry, want?.e ?? -1, `get ${key} at iter ${iter}`);
       if (entry < 0) {
-        entry = cache.add(buf, s, e, id % 5 === 0 ? undefined : labelsFromPairs([['i', String(id)]]), iter);
+        entry = cache.add(buf, s, e, id % 5 === 0, iter);
         assert.ok(![...model.values()].some((m) => m.e === entry) && !orphans.has(entry), 'a live entry index was handed out again');
         model.set(key, { e: entry, iter });
       }
       cache.lastIter[entry] = iter;
       model.get(key)!.iter = iter;
-      assert.equal(cache.labels[entry]?.[0]?.value, id % 5 === 0 ? undefined : String(id));
+      assert.equal(cache.dropped[entry], id % 5 === 0 ? 1 : 0);
+      assert.equal(Buffer.from(cache.key(entry)).toString('utf8'), key);
+      if (k % 16 === 0) cache.trim();
     }
     if (iter % 10 === 0) {
       cache.gc(iter, 10);

@@ -1,5 +1,3 @@
-import type { Labels } from '../model/index.js';
-
 /** Entry states in `live`. */
 const FREE = 0;
 const INDEXED = 1;
@@ -8,10 +6,12 @@ const ORPHAN = 2;
 
 /**
  * A scrape loop's series cache: the bytes of a series as exposed (`name{labels}`, UTF-8) → an
- * entry holding its storage ref and final labels (or "dropped" by metric relabeling), so that
- * a known series costs one hash lookup per scrape and relabeling runs once per new series.
+ * entry holding its storage ref (or "dropped" by metric relabeling), so that a known series
+ * costs one hash lookup per scrape and relabeling runs once per new series. The final labels
+ * are not kept: storage holds them under the ref (Appender.appendRef), and the rare caller
+ * that needs them again rebuilds them from the key (`key`).
  *
- * Nothing per entry is on the JS heap but the pointer to its labels: the keys are copied into
+ * Nothing per entry is on the JS heap: the keys are copied into
  * one byte arena and found through an open-addressing table of entry indices (measured: a
  * Map of strings cost ~100 bytes of traced heap per series at 500k series, and a string per
  * line per scrape). Entry indices are reused once `gc` frees them, so hold them only from one
@@ -25,8 +25,8 @@ export class SeriesCache {
   private keyOff = new Uint32Array(0);
   private keyLen = new Uint32Array(0);
   private keyHash = new Uint32Array(0);
-  /** Final labels; undefined for a series that metric relabeling drops. */
-  labels: (Labels | undefined)[] = [];
+  /** 1 for a series that metric relabeling drops, else 0. */
+  dropped: Uint8Array = new Uint8Array(0);
   refs: Float64Array = new Float64Array(0);
   lastIter: Uint32Array = new Uint32Array(0);
   private live = new Uint8Array(0);
@@ -52,7 +52,7 @@ export class SeriesCache {
   }
 
   /** A new entry for the (absent) key `key[start, end)` (copied), seen at `iter`. */
-  add(key: Uint8Array, start: number, end: number, labels: Labels | undefined, iter: number): number {
+  add(key: Uint8Array, start: number, end: number, dropped: boolean, iter: number): number {
     let i = this.freeIdx.pop();
     if (i === undefined) {
       i = this.used++;
@@ -65,7 +65,7 @@ export class SeriesCache {
     this.keyLen[i] = len;
     this.arenaUsed += len;
     this.keyHash[i] = this.hash(key, start, end);
-    this.labels[i] = labels;
+    this.dropped[i] = dropped ? 1 : 0;
     this.refs[i] = 0;
     this.lastIter[i] = iter;
     this.live[i] = INDEXED;
@@ -87,7 +87,6 @@ export class SeriesCache {
     for (let i = 0; i < this.used; i++) {
       if (this.live[i] === FREE || iter - this.lastIter[i]! <= keep) continue;
       if (this.live[i] === INDEXED) this.indexed--;
-      this.labels[i] = undefined;
       this.live[i] = FREE;
       this.keyLen[i] = 0;
       this.freeIdx.push(i);
@@ -98,6 +97,25 @@ export class SeriesCache {
     let size = this.table.length;
     while (size > 64 && this.indexed * 4 < size) size >>= 1;
     this.rebuild(size);
+  }
+
+  /** The key bytes of entry `e` (a view: valid until the next add, gc or trim). */
+  key(e: number): Uint8Array {
+    const off = this.keyOff[e]!;
+    return this.arena.subarray(off, off + this.keyLen[e]!);
+  }
+
+  /**
+   * Gives back the arena's unused tail once it exceeds an eighth (call after a scrape that
+   * added keys: the arena doubles while a target's first scrape fills it, and 1,000 targets
+   * of node_exporter left ~11 MiB unused).
+   */
+  trim(): void {
+    const used = this.arenaUsed;
+    if (this.arena.length <= Math.max(4096, used + (used >> 3))) return;
+    const out = new Uint8Array(Math.max(4096, used + (used >> 4)));
+    out.set(this.arena.subarray(0, used));
+    this.arena = out;
   }
 
   /** Keys cached (entries findable by key). */
@@ -132,11 +150,11 @@ export class SeriesCache {
     for (let i = 0; i < this.used; i++) if (this.live[i] === INDEXED) this.insert(i);
   }
 
-  /** Keeps only live keys, packed: the arena is sized to them plus a quarter. */
+  /** Keeps only live keys, packed: the arena is sized to them plus an eighth. */
   private compactArena(): void {
     let need = 0;
     for (let i = 0; i < this.used; i++) need += this.keyLen[i]!;
-    const out = new Uint8Array(Math.max(4096, need + (need >> 2)));
+    const out = new Uint8Array(Math.max(4096, need + (need >> 3)));
     let at = 0;
     for (let i = 0; i < this.used; i++) {
       const len = this.keyLen[i]!;
@@ -162,6 +180,7 @@ export class SeriesCache {
     this.refs = copyInto(new Float64Array(n), this.refs);
     this.lastIter = copyInto(new Uint32Array(n), this.lastIter);
     this.live = copyInto(new Uint8Array(n), this.live);
+    this.dropped = copyInto(new Uint8Array(n), this.dropped);
   }
 }
 

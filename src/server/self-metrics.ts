@@ -166,14 +166,17 @@ export function countingAppendable(inner: Appendable, registry: Registry): Appen
       const app = inner.appender();
       let n = 0;
       const refused: Partial<Record<RejectReason, number>> = {};
-      return {
+      const refuse = (e: unknown): void => {
+        if (e instanceof SampleRejectedError) refused[e.reason] = (refused[e.reason] ?? 0) + 1;
+      };
+      const counted: Appender = {
         append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
           try {
             const r = app.append(ref, labels, t, v);
             n++;
             return r;
           } catch (e) {
-            if (e instanceof SampleRejectedError) refused[e.reason] = (refused[e.reason] ?? 0) + 1;
+            refuse(e);
             throw e;
           }
         },
@@ -186,6 +189,21 @@ export function countingAppendable(inner: Appendable, registry: Registry): Appen
           app.rollback();
         },
       };
+      const byRef = app.appendRef?.bind(app);
+      if (byRef !== undefined) {
+        counted.appendRef = (ref, t, v) => {
+          try {
+            const added = byRef(ref, t, v);
+            if (added) n++;
+            return added;
+          } catch (e) {
+            refuse(e);
+            throw e;
+          }
+        };
+      }
+      if (app.labelsOf !== undefined) counted.labelsOf = app.labelsOf.bind(app);
+      return counted;
     },
   };
 }

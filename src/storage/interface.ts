@@ -22,6 +22,15 @@ export interface Appender {
    * samples older than the head accepts; other samples in the batch are unaffected.
    */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /**
+   * Optional fast path for callers that keep refs and not labels (the scraper): adds one
+   * sample to the series `ref` names and returns true, or returns false without adding
+   * anything when `ref` is 0 or no longer known (then call `append` with the labels).
+   * Throws as `append` does.
+   */
+  appendRef?(ref: SeriesRef, t: number, v: number): boolean;
+  /** Optional: the labels of a series this appendable holds under `ref` (a new array). */
+  labelsOf?(ref: SeriesRef): Labels | undefined;
   /** Makes the batch durable per the WAL promise (see README) and visible to queries. */
   commit(): Promise<void>;
   /** Discards the batch. */

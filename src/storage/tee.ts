@@ -11,14 +11,16 @@ export interface TeeSample {
 /**
  * An Appendable that writes to `primary` and, once a batch is committed there, hands the
  * accepted samples to `onCommit` (remote write: only what storage acknowledged leaves the
- * process). Samples the primary refused are not passed on.
+ * process). Samples the primary refused are not passed on. While `active()` is false (no
+ * remote write configured) appenders are the primary's own: nothing is recorded.
  */
-export function teeAppendable(primary: Appendable, onCommit: (samples: readonly TeeSample[]) => void): Appendable {
+export function teeAppendable(primary: Appendable, onCommit: (samples: readonly TeeSample[]) => void, active: () => boolean = () => true): Appendable {
   return {
     appender(): Appender {
       const inner = primary.appender();
+      if (!active()) return inner;
       let batch: TeeSample[] = [];
-      return {
+      const app: Appender = {
         append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
           const r = inner.append(ref, labels, t, v); // throws for a refused sample: not recorded
           batch.push({ labels, t, v });
@@ -35,6 +37,17 @@ export function teeAppendable(primary: Appendable, onCommit: (samples: readonly 
           inner.rollback();
         },
       };
+      const byRef = inner.appendRef?.bind(inner), labelsOf = inner.labelsOf?.bind(inner);
+      if (byRef !== undefined && labelsOf !== undefined) {
+        app.labelsOf = labelsOf;
+        app.appendRef = (ref, t, v) => {
+          if (!byRef(ref, t, v)) return false;
+          const labels = labelsOf(ref);
+          if (labels !== undefined) batch.push({ labels, t, v });
+          return true;
+        };
+      }
+      return app;
     },
   };
 }

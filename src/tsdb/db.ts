@@ -95,6 +95,8 @@ export class Db implements Storage {
     const maintenance = this.maintenance;
     return {
       append: (ref, labels, t, v) => inner.append(ref, labels, t, v),
+      appendRef: (ref, t, v) => inner.appendRef(ref, t, v),
+      labelsOf: (ref) => inner.labelsOf(ref),
       rollback: () => inner.rollback(),
       commit: async () => {
         await inner.commit();

@@ -1,4 +1,4 @@
-import { compareLabels, type Labels } from '../model/index.js';
+import type { Labels } from '../model/index.js';
 import type { SeriesSamples } from './block/index.js';
 import { newChunkIterator } from './chunkenc/index.js';
 import type { Head } from './head/index.js';
@@ -16,11 +16,11 @@ export function* headSamplesInRange(head: Head, mint: number, maxt: number): Gen
   const S = head.series;
   const labels = S.labels;
   const slots = head.liveSlots().filter((slot) => S.maxTime[slot]! >= mint && head.chunks.minTime(slot) <= maxt);
-  slots.sort((a, b) => compareLabels(labels[a]!, labels[b]!));
+  slots.sort((a, b) => labels.compare(a, b));
   let ts = new Float64Array(1024);
   let vs = new Float64Array(1024);
   for (const slot of slots) {
-    const l: Labels | undefined = labels[slot];
+    const l: Labels | undefined = labels.get(slot);
     if (l === undefined) continue; // removed meanwhile (the caller awaits between series)
     let n = 0;
     for (const c of head.chunks.chunks(slot, mint, maxt)) {

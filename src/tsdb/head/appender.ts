@@ -1,4 +1,4 @@
-import { labelsEqual, type Labels } from '../../model/index.js';
+import type { Labels } from '../../model/index.js';
 import { SampleRejectedError, type Appender, type SeriesRef } from '../../storage/index.js';
 import { encodeSeries } from '../record/index.js';
 import type { Head } from './head.js';
@@ -75,7 +75,26 @@ export class HeadAppender implements Appender {
     const head = this.head;
     const S = head.series;
     let slot = head.slotOf(ref);
-    if (slot < 0 || (S.labels[slot] !== labels && !labelsEqual(S.labels[slot]!, labels))) slot = head.getOrCreate(labels);
+    if (slot < 0 || !S.labels.equals(slot, labels)) slot = head.getOrCreate(labels);
+    return this.add(slot, t, v);
+  }
+
+  appendRef(ref: SeriesRef, t: number, v: number): boolean {
+    if (this.done) throw new Error('appender already committed or rolled back');
+    const slot = this.head.slotOf(ref);
+    if (slot < 0) return false;
+    this.add(slot, t, v);
+    return true;
+  }
+
+  labelsOf(ref: SeriesRef): Labels | undefined {
+    return this.head.labelsOf(ref);
+  }
+
+  /** Validates and buffers one sample of the series at `slot`; returns its ref. */
+  private add(slot: number, t: number, v: number): SeriesRef {
+    const head = this.head;
+    const S = head.series;
     if (!Number.isInteger(t)) {
       head.stats.rejected.invalid++;
       throw new SampleRejectedError('invalid', `timestamp ${t} is not an integer number of milliseconds`);
@@ -118,7 +137,7 @@ export class HeadAppender implements Appender {
   private slotAt(i: number): number {
     const slot = this.slots[i]!;
     const S = this.head.series;
-    return S.ref[slot] === this.refs[i] && S.labels[slot] !== undefined ? slot : -1;
+    return S.ref[slot] === this.refs[i] && S.labels.has(slot) ? slot : -1;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async so a WAL error becomes a rejection
@@ -150,7 +169,7 @@ export class HeadAppender implements Appender {
       }
       if (head.log) {
         const records: Uint8Array[] = [];
-        if (newSeries.length > 0) records.push(encodeSeries(newSeries.map((slot) => ({ ref: S.ref[slot]!, labels: S.labels[slot]! }))));
+        if (newSeries.length > 0) records.push(encodeSeries(newSeries.map((slot) => ({ ref: S.ref[slot]!, labels: S.labels.get(slot)! }))));
         // A view of the head's encoder: head.log copies it before returning.
         if (enc.count > 0) records.push(enc.record());
         if (records.length > 0) {

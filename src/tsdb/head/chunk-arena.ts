@@ -6,13 +6,13 @@
  * bench/README.md, memory), and a chunk costs no JS object at all.
  *
  * A place is an *address*: slab id × 2^20 + byte offset (exact in a double). Open chunks
- * take slots of a size class (64 B doubling to 4 KiB), reused within their window once
+ * take slots of a size class (32 B doubling to 4 KiB), reused within their window once
  * freed (a growing chunk moves to the next class); closed chunks are copied to an exact
  * allocation that is never freed on its own. So a view of a closed chunk stays valid as long
  * as it is held (a released slab lives on while viewed); a freed slot may be rewritten at
  * once, which is why readers get copies of open chunks (see Head.chunksOf).
  */
-export const SLOT_CLASSES = [64, 128, 256, 512, 1024, 2048, 4096] as const;
+export const SLOT_CLASSES = [32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
 const SLAB_SHIFT = 2 ** 20;
 const FIRST_SLAB = 1 << 16;
 const MAX_SLAB = 1 << 20;

@@ -1,5 +1,5 @@
-import { labelsEqual, type Labels } from '../../model/index.js';
-import type { Appender, RejectReason } from '../../storage/index.js';
+import type { Labels } from '../../model/index.js';
+import type { RejectReason } from '../../storage/index.js';
 import { MemPostings } from '../index/index.js';
 import { SamplesEncoder } from '../record/index.js';
 import { HeadAppender, newAppendBuffers, type AppendBuffers } from './appender.js';
@@ -74,7 +74,7 @@ export class Head {
     this.chunks = new HeadChunks(this.series, opts.chunkRange);
   }
 
-  appender(): Appender {
+  appender(): HeadAppender {
     return new HeadAppender(this);
   }
 
@@ -108,7 +108,7 @@ export class Head {
   /** The labels of the series with this ref, if it is in the head. */
   labelsOf(ref: number): Labels | undefined {
     const s = this.slotOf(ref);
-    return s < 0 ? undefined : this.series.labels[s];
+    return s < 0 ? undefined : this.series.labels.get(s);
   }
 
   /** The slot of the series with these labels, or -1. */
@@ -118,7 +118,7 @@ export class Head {
 
   private findByHash(h: number, labels: Labels): number {
     const all = this.series.labels;
-    const s = this.byHash.find(h, (slot) => all[slot] === labels || labelsEqual(all[slot]!, labels));
+    const s = this.byHash.find(h, (slot) => all.equals(slot, labels));
     return s === NONE ? -1 : s;
   }
 
@@ -144,7 +144,7 @@ export class Head {
   liveSlots(): number[] {
     const out: number[] = [];
     const labels = this.series.labels;
-    for (let s = 0, end = this.series.end(); s < end; s++) if (labels[s] !== undefined) out.push(s);
+    for (let s = 0, end = this.series.end(); s < end; s++) if (labels.has(s)) out.push(s);
     return out;
   }
 
@@ -169,7 +169,7 @@ export class Head {
         const ref = S.ref[slot]!;
         removed.push(ref);
         this.byRef.delete(ref, slot);
-        this.byHash.delete(labelsHash(S.labels[slot]!), slot);
+        this.byHash.delete(labelsHash(S.labels.get(slot)!), slot);
         S.free(slot);
       } else {
         const m = chunks.minTime(slot);

@@ -1,4 +1,4 @@
-import { compareLabels, type Labels, type Matcher } from '../../model/index.js';
+import type { Matcher } from '../../model/index.js';
 import {
   ArraySeriesSet,
   type Querier,
@@ -54,11 +54,11 @@ export class HeadQuerier implements Querier {
       if (S.maxTime[slot]! < mint || head.chunks.minTime(slot) > maxt) continue;
       found.push(slot);
     }
-    const labels = S.labels as Labels[];
-    found.sort((a, b) => compareLabels(labels[a]!, labels[b]!));
+    const labels = S.labels;
+    found.sort((a, b) => labels.compare(a, b));
     // Chunks are taken now (a consistent view), not when the series is read.
     const out: Series[] = found.map((slot) =>
-      hints?.labelsOnly ? new ChunkSeries(labels[slot]!, [], mint, maxt) : new ChunkSeries(labels[slot]!, chunkSources(head, slot, mint, maxt), mint, maxt),
+      hints?.labelsOnly ? new ChunkSeries(labels.get(slot)!, [], mint, maxt) : new ChunkSeries(labels.get(slot)!, chunkSources(head, slot, mint, maxt), mint, maxt),
     );
     return new ArraySeriesSet(out);
   }

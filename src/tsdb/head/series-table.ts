@@ -1,11 +1,12 @@
 import type { Labels } from '../../model/index.js';
+import { LabelStore } from './label-store.js';
 
 /**
  * The head's series as columns indexed by *slot* (a dense index reused after a series is
  * removed; a series' ref, which is never reused, maps to its slot in Head). One typed-array
  * entry per field instead of an object per series, per chunk and per chunk encoder: about
- * 90 bytes per series outside the JS heap, and nothing for the garbage collector to trace
- * but the labels (measured: bench/README.md, memory).
+ * 90 bytes per series outside the JS heap and nothing for the garbage collector to trace,
+ * labels included (LabelStore; measured: bench/README.md, memory).
  *
  * Field groups: the series (ref, labels, newest committed sample, an appender's pending
  * sample, whether the WAL holds its labels); its open XOR chunk (address in the ChunkArena,
@@ -14,7 +15,8 @@ import type { Labels } from '../../model/index.js';
  * first and last of its closed chunks in the ChunkTable (0 = none).
  */
 export class SeriesTable {
-  labels: (Labels | undefined)[] = [];
+  /** Labels by slot; a slot is live exactly when it holds labels. */
+  readonly labels = new LabelStore();
   ref: Uint32Array = new Uint32Array(0);
   /** Time of the newest committed sample (ms); -Infinity when none. */
   maxTime: Float64Array = new Float64Array(0);
@@ -45,7 +47,7 @@ export class SeriesTable {
     return this.used - this.freeSlots.length;
   }
 
-  /** Highest slot ever handed out + 1 (iterate [0, end) and skip slots without labels). */
+  /** Highest slot ever handed out + 1 (iterate [0, end) and skip slots where `labels.has` is false). */
   end(): number {
     return this.used;
   }
@@ -55,9 +57,14 @@ export class SeriesTable {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.used++;
-      if (slot >= this.capacity) this.grow(Math.max(1024, Math.ceil(this.capacity * 1.5)));
+      if (slot >= this.capacity) this.grow(Math.max(1024, Math.ceil(this.capacity * 1.25)));
     }
-    this.labels[slot] = labels;
+    try {
+      this.labels.set(slot, labels);
+    } catch (e) {
+      this.freeSlots.push(slot);
+      throw e;
+    }
     this.ref[slot] = ref;
     this.maxTime[slot] = -Infinity;
     this.lastValue[slot] = 0;
@@ -72,7 +79,7 @@ export class SeriesTable {
 
   /** Frees a slot (its chunks must have been released by the caller). */
   free(slot: number): void {
-    this.labels[slot] = undefined;
+    this.labels.clear(slot);
     this.freeSlots.push(slot);
   }
 

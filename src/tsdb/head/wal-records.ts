@@ -79,7 +79,7 @@ export function checkpointRecords(head: Head): Uint8Array[] {
   const S = head.series;
   const slots = head.liveSlots();
   for (const slot of slots) {
-    batch.push({ ref: S.ref[slot]!, labels: S.labels[slot]! });
+    batch.push({ ref: S.ref[slot]!, labels: S.labels.get(slot)! });
     if (batch.length >= 4096) {
       out.push(encodeSeries(batch));
       batch = [];
