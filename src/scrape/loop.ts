@@ -339,8 +339,10 @@ export class ScrapeLoop {
   }
 
   private safeAppendReport(app: Appender, i: number, t: number, v: number): void {
+    const ref = this.reportRefs[i]!;
     try {
-      this.reportRefs[i] = app.append(this.reportRefs[i]!, this.reportLabels[i]!, t, v);
+      if (ref !== 0 && app.appendRef !== undefined && app.appendRef(ref, t, v)) return;
+      this.reportRefs[i] = app.append(ref, this.reportLabels[i]!, t, v);
     } catch (err) {
       if (!(err instanceof SampleRejectedError)) throw err;
     }
