@@ -1,3 +1,4 @@
+// Here because only the composition root and the CLI may construct the TSDB (.dependency-cruiser.cjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,8 +9,9 @@ import { createLogger, type Clock } from '../common/index.js';
 import { isStaleNaN, labelsFromRecord } from '../model/index.js';
 import type { Appendable, Appender } from '../storage/index.js';
 import { Db } from '../tsdb/index.js';
-import { ScrapeManager } from './index.js';
-import { PageServer } from './testutil.js';
+import { ScrapeManager } from '../scrape/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** The real Db, with a count of the appends that went by ref and of those that carried labels. */
 function counted(db: Db): Appendable & { byRef: number; byRefMissed: number; withLabels: number } {
@@ -41,7 +43,13 @@ function counted(db: Db): Appendable & { byRef: number; byRefMissed: number; wit
 
 test('with the TSDB: known series go by ref; once the head forgot them, labels are rebuilt from the page and, for staleness markers, from the cached series text', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vigie-scrape-tsdb-'));
-  const srv = await PageServer.start();
+  const srv = { page: '', address: '' };
+  const server = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.end(srv.page);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  srv.address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   let now = 1_700_000_000_000;
   const clock: Clock = { now: () => now };
   const db = await Db.open({ dir, logger: createLogger({ level: 'error', format: 'json' }), clock });
@@ -82,7 +90,8 @@ test('with the TSDB: known series go by ref; once the head forgot them, labels a
     assert.equal(db.head.numSeries(), 2 + 5);
   } finally {
     await mgr.stop();
-    await srv.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
     await db.close();
     await rm(dir, { recursive: true, force: true });
   }
