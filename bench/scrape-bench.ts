@@ -1,5 +1,5 @@
-// Scraper cost: Vigie (ScrapeManager + its TSDB) vs Prometheus scraping the same synthetic
-// node_exporter fleet (../shared/bench/scrape-targets.mjs: N targets × 507 series).
+// Scraper cost: Vigie (ScrapeManager + its TSDB, through the server's appendable chain) vs
+// Prometheus and VictoriaMetrics scraping the same synthetic node_exporter fleet (../shared/bench/scrape-targets.mjs: N targets × 507 series).
 // Usage: node dist/bench/scrape-bench.js [--hosts 1000] [--interval 15s] [--warmup 30] [--seconds 120]
 //   [--reference no] (Vigie only) [--node-flags '--expose-gc --max-semi-space-size=16'] (default: bin/vigie's)
 // Reports CPU share (CPU seconds / wall seconds over the window after warm-up) and RSS at the end.
@@ -12,6 +12,8 @@ import { loadConfig } from '../src/config/index.js';
 import { Db } from '../src/tsdb/index.js';
 import { createLogger, systemClock } from '../src/common/index.js';
 import { ScrapeManager } from '../src/scrape/index.js';
+import { countingAppendable, createMetricsRegistry } from '../src/server/index.js';
+import { teeAppendable } from '../src/storage/index.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
 import { vigieNodeEnv, vigieNodeFlags } from './peers.js';
 
@@ -27,7 +29,9 @@ async function child(configFile: string, dir: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const db = await Db.open({ dir, logger, clock: systemClock, ...(gc ? { releaseMemory: gc } : {}) });
   const { config } = await loadConfig(configFile);
-  const mgr = new ScrapeManager({ appendable: db, logger });
+  // The server's chain (src/main.ts): counted, teed to remote write (none configured), then the Db.
+  const appendable = countingAppendable(teeAppendable(db, () => undefined, () => false), createMetricsRegistry('bench'));
+  const mgr = new ScrapeManager({ appendable, logger });
   const ac = new AbortController();
   await mgr.applyConfig(config.scrape_configs, config.global);
   await mgr.start(ac.signal);

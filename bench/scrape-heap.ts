@@ -13,7 +13,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../src/config/index.js';
 import { Db } from '../src/tsdb/index.js';
 import { createLogger, type Clock } from '../src/common/index.js';
-import { LabelInterner, ScrapeClient, ScrapeLoop, Target, defaultParser } from '../src/scrape/index.js';
+import { KeyPool, LabelInterner, ScrapeClient, ScrapeLoop, Target, defaultParser } from '../src/scrape/index.js';
 import { labelsFromPairs } from '../src/model/index.js';
 import { rssBytes } from './proc-stats.js';
 
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const logger = createLogger({ level: 'warn', format: 'json' });
     const db = await Db.open({ dir: join(work, 'db'), logger, clock, ...(gc ? { releaseMemory: gc } : {}) });
     const client = await ScrapeClient.create(cfg);
-    const deps = { appendable: db, parse: defaultParser, acceptHeader: 'text/plain;version=0.0.4', clock, logger, offsetSeed: 0, interner: new LabelInterner() };
+    const deps = { appendable: db, parse: defaultParser, acceptHeader: 'text/plain;version=0.0.4', clock, logger, offsetSeed: 0, interner: new LabelInterner(), keys: new KeyPool() };
     const loops: ScrapeLoop[] = [];
     for (let h = 0; h < hosts; h++) {
       const labels = labelsFromPairs([['instance', `127.0.0.1:${args.port}`], ['job', 'node'], ['host', `h${h}`]]);

@@ -6,6 +6,7 @@ import type { ScrapeConfig } from '../config/index.js';
 import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
 import type { LabelInterner } from './intern.js';
+import type { KeyPool } from './key-pool.js';
 import { SeriesCache } from './series-cache.js';
 import type { ExpositionParserLike, ParserFactory } from './parser.js';
 import type { Target } from './target.js';
@@ -21,6 +22,8 @@ export interface LoopDeps {
   readonly offsetSeed: number;
   /** Shares label objects between the series of all loops (owned by the scrape manager). */
   readonly interner: LabelInterner;
+  /** Shares the series texts of all loops' caches (owned by the scrape manager). */
+  readonly keys: KeyPool;
 }
 
 interface AppendResult {
@@ -45,7 +48,7 @@ const CACHE_KEEP_ITERS = 10;
  * series gone since the previous scrape, then the report series (`up`, ...).
  */
 export class ScrapeLoop {
-  private readonly cache = new SeriesCache();
+  private readonly cache: SeriesCache;
   /** Cache entries of the previous scrape: `prev[0..prevN)`. */
   private prev: Int32Array = new Int32Array(0);
   private prevN = 0;
@@ -67,6 +70,7 @@ export class ScrapeLoop {
     private client: ScrapeClient,
     private readonly deps: LoopDeps,
   ) {
+    this.cache = new SeriesCache(deps.keys);
     this.reportLabels = REPORT_NAMES.map((n) => labelsFromPairs([...target.labels.map((l): [string, string] => [l.name, l.value]), ['__name__', n]]));
   }
 
@@ -95,14 +99,19 @@ export class ScrapeLoop {
     this.ctl?.abort();
     await this.running;
     this.running = undefined;
-    if (!markStale || this.iter === 0) return;
-    const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
-    const app = this.deps.appendable.appender();
-    const stale = staleNaN();
-    for (let i = 0; i < this.prevN; i++) this.safeAppend(app, this.prev[i]!, undefined, undefined, t, stale);
-    for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
-    this.prevN = 0;
-    await app.commit();
+    try {
+      if (!markStale || this.iter === 0) return;
+      const t = Math.max(this.deps.clock.now(), this.lastTs + 1);
+      const app = this.deps.appendable.appender();
+      const stale = staleNaN();
+      for (let i = 0; i < this.prevN; i++) this.safeAppend(app, this.prev[i]!, undefined, undefined, t, stale);
+      for (let i = 0; i < REPORT_NAMES.length; i++) this.safeAppendReport(app, i, t, stale);
+      await app.commit();
+    } finally {
+      // The series texts go back to the shared pool; a restarted loop starts a new cache.
+      this.prevN = 0;
+      this.cache.clear();
+    }
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -189,7 +198,6 @@ export class ScrapeLoop {
     tg.lastError = err === undefined ? '' : err.message;
     tg.health = err === undefined ? 'up' : 'down';
     if (err !== undefined) this.deps.logger.debug({ target: tg.url, err: err.message }, 'scrape failed');
-    if (res.seriesAdded > 0) this.cache.trim();
     if (up === 1 && this.iter % CACHE_KEEP_ITERS === 0) this.gcCache();
   }
 

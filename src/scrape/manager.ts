@@ -7,6 +7,7 @@ import type { ParserFactory } from './parser.js';
 import { configFingerprint, ScrapePool } from './pool.js';
 import { fnv1a32, type TargetHealth } from './target.js';
 import { LabelInterner } from './intern.js';
+import { KeyPool } from './key-pool.js';
 
 export interface ScrapeManagerOptions {
   /** Where samples go (the TSDB head, or a fan-out). */
@@ -62,6 +63,7 @@ export class ScrapeManager {
   private offsetSeed = 0;
   /** One for every pool of this manager: label pairs repeat across jobs too. */
   private readonly interner = new LabelInterner();
+  private readonly keys = new KeyPool();
   private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: ScrapeManagerOptions) {
@@ -92,7 +94,7 @@ export class ScrapeManager {
   private async doApply(scrapeConfigs: readonly ScrapeConfig[], global: GlobalConfig): Promise<void> {
     // Prometheus seeds target offsets with the external labels so that HA pairs differ.
     this.offsetSeed = fnv1a32(configFingerprint(global.external_labels));
-    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader ?? SCRAPE_ACCEPT_HEADER, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner };
+    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader ?? SCRAPE_ACCEPT_HEADER, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys };
     const wanted = new Map(scrapeConfigs.map((c) => [c.job_name, c]));
     const removed = [...this.pools.entries()].filter(([name]) => !wanted.has(name));
     for (const [name] of removed) this.pools.delete(name);

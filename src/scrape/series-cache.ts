@@ -1,3 +1,5 @@
+import { KeyPool } from './key-pool.js';
+
 /** Entry states in `live`. */
 const FREE = 0;
 const INDEXED = 1;
@@ -11,19 +13,16 @@ const ORPHAN = 2;
  * are not kept: storage holds them under the ref (Appender.appendRef), and the rare caller
  * that needs them again rebuilds them from the key (`key`).
  *
- * Nothing per entry is on the JS heap: the keys are copied into
- * one byte arena and found through an open-addressing table of entry indices (measured: a
+ * Nothing per entry is on the JS heap: the key texts live in a KeyPool shared with the other
+ * loops and entries are found through an open-addressing table of entry indices (measured: a
  * Map of strings cost ~100 bytes of traced heap per series at 500k series, and a string per
  * line per scrape). Entry indices are reused once `gc` frees them, so hold them only from one
  * scrape to the next (a scrape sees every entry it keeps, and `gc` frees only entries unseen
  * for `keep` scrapes).
  */
 export class SeriesCache {
-  /** Key bytes of every entry: entry i's at [keyOff[i], keyOff[i] + keyLen[i]). */
-  private arena = new Uint8Array(4096);
-  private arenaUsed = 0;
-  private keyOff = new Uint32Array(0);
-  private keyLen = new Uint32Array(0);
+  /** The pool's id of each entry's key text (held while the entry is not FREE). */
+  private keyId = new Uint32Array(0);
   private keyHash = new Uint32Array(0);
   /** 1 for a series that metric relabeling drops, else 0. */
   dropped: Uint8Array = new Uint8Array(0);
@@ -35,19 +34,20 @@ export class SeriesCache {
   private indexed = 0;
   private used = 0;
   private readonly freeIdx: number[] = [];
-  /** Seeds the key hash, so that no exporter can pick keys that collide in every Vigie. */
-  private readonly seed = (Math.random() * 2 ** 32) >>> 0;
+
+  constructor(private readonly pool: KeyPool = new KeyPool()) {}
 
   /** The entry of the series whose text is `key[start, end)`, or -1. */
   get(key: Uint8Array, start: number, end: number): number {
-    const h = this.hash(key, start, end);
+    const pool = this.pool;
+    const h = pool.hash(key, start, end);
     const t = this.table;
     const mask = t.length - 1;
     const len = end - start;
     for (let j = h & mask; ; j = (j + 1) & mask) {
       const e = t[j]! - 1;
       if (e < 0) return -1;
-      if (this.keyHash[e] === h && this.keyLen[e] === len && this.sameKey(e, key, start, len)) return e;
+      if (this.keyHash[e] === h && pool.equals(this.keyId[e]!, key, start, len)) return e;
     }
   }
 
@@ -58,13 +58,9 @@ export class SeriesCache {
       i = this.used++;
       if (i >= this.refs.length) this.grow(Math.max(64, this.refs.length * 2));
     }
-    const len = end - start;
-    if (this.arenaUsed + len > this.arena.length) this.growArena(len);
-    this.arena.set(key.subarray(start, end), this.arenaUsed);
-    this.keyOff[i] = this.arenaUsed;
-    this.keyLen[i] = len;
-    this.arenaUsed += len;
-    this.keyHash[i] = this.hash(key, start, end);
+    const h = this.pool.hash(key, start, end);
+    this.keyId[i] = this.pool.acquire(key, start, end, h);
+    this.keyHash[i] = h;
     this.dropped[i] = dropped ? 1 : 0;
     this.refs[i] = 0;
     this.lastIter[i] = iter;
@@ -86,36 +82,26 @@ export class SeriesCache {
     let freed = false;
     for (let i = 0; i < this.used; i++) {
       if (this.live[i] === FREE || iter - this.lastIter[i]! <= keep) continue;
-      if (this.live[i] === INDEXED) this.indexed--;
-      this.live[i] = FREE;
-      this.keyLen[i] = 0;
-      this.freeIdx.push(i);
+      this.free(i);
       freed = true;
     }
     if (!freed) return;
-    this.compactArena();
     let size = this.table.length;
     while (size > 64 && this.indexed * 4 < size) size >>= 1;
     this.rebuild(size);
   }
 
-  /** The key bytes of entry `e` (a view: valid until the next add, gc or trim). */
-  key(e: number): Uint8Array {
-    const off = this.keyOff[e]!;
-    return this.arena.subarray(off, off + this.keyLen[e]!);
+  /** Frees every entry, giving their keys back to the pool (the loop is discarded). */
+  clear(): void {
+    for (let i = 0; i < this.used; i++) if (this.live[i] !== FREE) this.free(i);
+    this.rebuild(64);
   }
 
-  /**
-   * Gives back the arena's unused tail once it exceeds an eighth (call after a scrape that
-   * added keys: the arena doubles while a target's first scrape fills it, and 1,000 targets
-   * of node_exporter left ~11 MiB unused).
-   */
-  trim(): void {
-    const used = this.arenaUsed;
-    if (this.arena.length <= Math.max(4096, used + (used >> 3))) return;
-    const out = new Uint8Array(Math.max(4096, used + (used >> 4)));
-    out.set(this.arena.subarray(0, used));
-    this.arena = out;
+  /** The key bytes of entry `e` (a view: valid until the pool next changes). */
+  key(e: number): Uint8Array {
+    const id = this.keyId[e]!;
+    const off = this.pool.off[id]!;
+    return this.pool.arena.subarray(off, off + this.pool.len[id]!);
   }
 
   /** Keys cached (entries findable by key). */
@@ -123,18 +109,11 @@ export class SeriesCache {
     return this.indexed;
   }
 
-  /** FNV-1a, seeded: cheap for the ~60-byte keys of exporters, and spread enough for linear probing. */
-  private hash(key: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5 ^ this.seed;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
-    return (h ^ (h >>> 15)) >>> 0;
-  }
-
-  private sameKey(e: number, key: Uint8Array, start: number, len: number): boolean {
-    const a = this.arena;
-    const off = this.keyOff[e]!;
-    for (let i = 0; i < len; i++) if (a[off + i] !== key[start + i]) return false;
-    return true;
+  private free(i: number): void {
+    if (this.live[i] === INDEXED) this.indexed--;
+    this.live[i] = FREE;
+    this.pool.release(this.keyId[i]!);
+    this.freeIdx.push(i);
   }
 
   private insert(e: number): void {
@@ -150,32 +129,8 @@ export class SeriesCache {
     for (let i = 0; i < this.used; i++) if (this.live[i] === INDEXED) this.insert(i);
   }
 
-  /** Keeps only live keys, packed: the arena is sized to them plus an eighth. */
-  private compactArena(): void {
-    let need = 0;
-    for (let i = 0; i < this.used; i++) need += this.keyLen[i]!;
-    const out = new Uint8Array(Math.max(4096, need + (need >> 3)));
-    let at = 0;
-    for (let i = 0; i < this.used; i++) {
-      const len = this.keyLen[i]!;
-      if (len === 0) continue;
-      out.set(this.arena.subarray(this.keyOff[i], this.keyOff[i]! + len), at);
-      this.keyOff[i] = at;
-      at += len;
-    }
-    this.arena = out;
-    this.arenaUsed = at;
-  }
-
-  private growArena(len: number): void {
-    const out = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
-    out.set(this.arena.subarray(0, this.arenaUsed));
-    this.arena = out;
-  }
-
   private grow(n: number): void {
-    this.keyOff = copyInto(new Uint32Array(n), this.keyOff);
-    this.keyLen = copyInto(new Uint32Array(n), this.keyLen);
+    this.keyId = copyInto(new Uint32Array(n), this.keyId);
     this.keyHash = copyInto(new Uint32Array(n), this.keyHash);
     this.refs = copyInto(new Float64Array(n), this.refs);
     this.lastIter = copyInto(new Uint32Array(n), this.lastIter);
