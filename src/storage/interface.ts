@@ -16,7 +16,8 @@ export type SeriesRef = number;
 export interface Appender {
   /**
    * Adds one sample. `ref` from an earlier append of the same series skips the label
-   * lookup (pass 0 when unknown); the returned ref is valid for the process' lifetime
+   * lookup (pass 0 when unknown; a known ref is trusted: the labels are not compared with
+   * its series'); the returned ref is valid for the process' lifetime
    * unless the series is garbage-collected after a head truncation, in which case the
    * labels are used. Throws `SampleRejectedError` for out-of-order/duplicate samples or
    * samples older than the head accepts; other samples in the batch are unaffected.

@@ -73,9 +73,10 @@ export class HeadAppender implements Appender {
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new Error('appender already committed or rolled back');
     const head = this.head;
-    const S = head.series;
+    // A known ref is trusted, as in Prometheus: refs are never reused, so one returned for
+    // these labels names their series until it leaves the head (then it is unknown here).
     let slot = head.slotOf(ref);
-    if (slot < 0 || !S.labels.equals(slot, labels)) slot = head.getOrCreate(labels);
+    if (slot < 0) slot = head.getOrCreate(labels);
     return this.add(slot, t, v);
   }
 
