@@ -3,3 +3,4 @@ export { AbortedError, CorruptionError, VigieError, throwIfAborted } from './err
 export { type Logger, type LoggerOptions, createLogger, silentLogger } from './logger.js';
 export { waitUntil } from './wait.js';
 export { freePort } from './net.js';
+export { xorshift32 } from './random.js';

@@ -2,17 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyPool } from './key-pool.js';
 import { SeriesCache } from './series-cache.js';
+import { xorshift32 } from '../common/index.js';
 
-/** A deterministic xorshift generator (tests must be reproducible). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+const rng = xorshift32;
 
 test('SeriesCache agrees with a Map through adds, scrapes, gc (entry and arena reuse) and reset', () => {
   const r = rng(3);

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ExpositionFormat, ExpositionParseError, ExpositionParser, decodeExposition } from './index.js';
+import { xorshift32 } from '../common/index.js';
 
 const FORMATS: ExpositionFormat[] = ['prometheus', 'openmetrics'];
 
@@ -24,16 +25,7 @@ function outcome(text: string, format: ExpositionFormat): 'ok' | 'error' {
   }
 }
 
-/** A deterministic xorshift generator (tests must be reproducible). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+const rng = xorshift32;
 
 const SAMPLE =
   '# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\n' +

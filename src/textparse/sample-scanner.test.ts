@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ExpositionFormat, ExpositionParseError, ExpositionParser, SampleScanner, decodeExposition } from './index.js';
+import { xorshift32 } from '../common/index.js';
 
 interface Sample {
   key: string;
@@ -126,16 +127,7 @@ const DOC =
   'multi{v="line one\nline two"} 12.5e+02\nnode_load1 0.07\nnode_uname_info{release="6.1.0-été"} 1\n' +
   'big 123456789012345678 9223372036854775807\nsmall 0.000000000000000000000001 0007\nu_:x{_a_="},{"} 1.\n';
 
-/** A deterministic xorshift generator (tests must be reproducible). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+const rng = xorshift32;
 
 test('a varied document, its truncations and 6,000 mutations: same as ExpositionParser, cold and warm', () => {
   const base = Buffer.from(DOC, 'utf8');

@@ -3,19 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PromQLParseError, formatExpr, parseExpr } from './index.js';
+import { xorshift32 } from '../../common/index.js';
 
-/** xorshift32: a small seeded generator (state kept in the closure). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+const rng = xorshift32;
 
 const PIECES = [
   'foo', 'bar:baz', 'sum', 'rate', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', '@',

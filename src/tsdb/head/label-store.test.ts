@@ -2,17 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareLabels, labelsFromPairs, type Labels } from '../../model/index.js';
 import { LabelStore, MAX_LABELS } from './label-store.js';
+import { xorshift32 } from '../../common/index.js';
 
-/** A deterministic xorshift generator (tests must be reproducible). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+const rng = xorshift32;
 
 function randomLabels(r: () => number): Labels {
   const n = Math.floor(r() * 7); // 0..6 labels, the empty set included
