@@ -15,6 +15,7 @@ export interface TeeSample {
  * remote write configured) appenders are the primary's own: nothing is recorded.
  */
 export function teeAppendable(primary: Appendable, onCommit: (samples: readonly TeeSample[]) => void, active: () => boolean = () => true): Appendable {
+  const byRefLabels = new RefLabels();
   return {
     appender(): Appender {
       const inner = primary.appender();
@@ -42,7 +43,7 @@ export function teeAppendable(primary: Appendable, onCommit: (samples: readonly 
         app.labelsOf = labelsOf;
         app.appendRef = (ref, t, v) => {
           if (!byRef(ref, t, v)) return false;
-          const labels = labelsOf(ref);
+          const labels = byRefLabels.get(ref, labelsOf);
           if (labels !== undefined) batch.push({ labels, t, v });
           return true;
         };
@@ -50,4 +51,31 @@ export function teeAppendable(primary: Appendable, onCommit: (samples: readonly 
       return app;
     },
   };
+}
+
+/**
+ * The labels of by-ref appends, kept per ref so that a series hands the same Labels object
+ * to every batch (the remote-write sender caches each label set's encoding by object; a new
+ * array per sample would re-encode every sample). Two generations: the current one is
+ * retired once lookups since the last rotation exceed four times its size (every series
+ * appended at a steady pace has been looked up by then), so series that stopped are
+ * forgotten within two rotations.
+ */
+class RefLabels {
+  private cur = new Map<SeriesRef, Labels>();
+  private prev = new Map<SeriesRef, Labels>();
+  private lookups = 0;
+
+  get(ref: SeriesRef, labelsOf: (ref: SeriesRef) => Labels | undefined): Labels | undefined {
+    if (++this.lookups > 4 * Math.max(1024, this.cur.size)) {
+      this.prev = this.cur;
+      this.cur = new Map();
+      this.lookups = 0;
+    }
+    let l = this.cur.get(ref);
+    if (l !== undefined) return l;
+    l = this.prev.get(ref) ?? labelsOf(ref);
+    if (l !== undefined) this.cur.set(ref, l);
+    return l;
+  }
 }

@@ -31,6 +31,17 @@ test('teeAppendable over the Db: by-ref appends are passed on with their labels,
     app = tee.appender();
     app.appendRef!(ra, 3000, 6);
     app.rollback();
+    assert.equal(got[2]!.labels.length, 2);
+    for (let t = 5000; t < 5000 + 20_000; t += 1) {
+      // Many batches later (generations rotated), a by-ref series still hands over one object.
+      app = tee.appender();
+      app.appendRef!(rb, t, 1);
+      await app.commit();
+    }
+    const bs = got.slice(4).map((s) => s.labels);
+    assert.ok(bs.every((l) => formatLabels(l) === 'b'));
+    assert.equal(new Set(bs).size, 1, "by-ref samples of one series share their Labels object");
+    got.length = 4;
     assert.deepEqual(
       got.map((s) => `${formatLabels(s.labels)} ${s.t} ${s.v}`),
       ['a{x="1"} 1000 1', 'b 1000 2', 'a{x="1"} 2000 3', 'b 2000 5'],
