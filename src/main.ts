@@ -19,6 +19,8 @@ import {
   exportRoute,
   federateRoute,
   registerSelfMetrics,
+  ruleTimingMetrics,
+  scrapeTimingMetrics,
   remoteWriteReceiverMetrics,
   remoteWriteRoute,
   createMetricsRegistry,
@@ -116,7 +118,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
   }
   const appendable: Appendable = teeAppendable(db, (samples) => remote?.enqueue(samples), () => remote !== undefined);
   const registry = createMetricsRegistry(opts.version);
-  const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
+  const scrape = new ScrapeManager({ appendable: countingAppendable(appendable, registry), onScrape: scrapeTimingMetrics(registry), clock: systemClock, logger: log.child({ component: 'scrape' }) });
   await scrape.applyConfig(config.scrape_configs, config.global);
 
   // Set once listening (the manager needs the real address for alerts' links).
@@ -250,6 +252,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     externalLabels: config.global.external_labels,
     externalURL: `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
     onTransitions: (t) => alertHistory.record(t),
+    onEvaluated: ruleTimingMetrics(registry, () => rules.manager?.groups() ?? []),
     clock: systemClock,
     logger: log.child({ component: 'rules' }),
   });

@@ -89,6 +89,23 @@ test('vigie server evaluates rule_files over the host collector, serves /api/v1/
     const history = (await getJson<{ data: { alertname: string; state: string }[] }>('/api/v1/alerts/history?alertname=HostReporting')).data;
     assert.ok(history.some((h) => h.state === 'firing'));
 
+    // Self-monitoring: the group's evaluations are timed and counted at /metrics.
+    const selfMetric = async (name: string): Promise<number> => {
+      const text = await (await fetch(`${base}/metrics`, { headers })).text();
+      const key = `${join(dir, 'host.rules.yml')};host`.replace(/[\\"]/g, (c) => `\\${c}`);
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{rule_group="${key}"}`));
+      return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const iterations = await selfMetric('vigie_rule_group_iterations_total');
+    assert.ok(iterations >= 1, `iterations ${iterations}`);
+    assert.ok((await selfMetric('vigie_rule_group_duration_seconds_count')) >= iterations);
+    assert.ok((await selfMetric('vigie_rule_evaluations_total')) >= 2 * iterations);
+    assert.equal(await selfMetric('vigie_rule_evaluation_failures_total'), NaN, 'no failures, no series');
+    assert.equal(await selfMetric('vigie_rule_group_rules'), 2);
+    assert.equal(await selfMetric('vigie_rule_group_interval_seconds'), 1);
+    assert.ok((await selfMetric('vigie_rule_group_last_duration_seconds')) > 0);
+    assert.ok(Math.abs((await selfMetric('vigie_rule_group_last_evaluation_timestamp_seconds')) - Date.now() / 1000) < 30);
+
     // A bad rule file: the reload is refused with the reason, the old rules keep running.
     await writeFile(join(dir, 'host.rules.yml'), 'groups:\n  - name: host\n    rules:\n      - record: broken\n        expr: sum(\n');
     const bad = await fetch(`${base}/-/reload`, { method: 'POST', headers });
@@ -102,6 +119,7 @@ test('vigie server evaluates rule_files over the host collector, serves /api/v1/
     await waitUntil(async () => (await groups())[0]?.rules.length === 3, 20_000, 'reloaded rules');
     const after = (await groups())[0]!;
     assert.equal(after.rules[1]!.state, 'firing', 'the alert kept its state across the reload');
+    await waitUntil(async () => (await selfMetric('vigie_rule_group_rules')) === 3, 10_000, 'vigie_rule_group_rules after the reload');
   } finally {
     if (child.proc !== undefined && child.proc.exitCode === null) {
       const exited = new Promise((r) => child.proc?.once('exit', r));

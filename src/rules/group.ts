@@ -25,8 +25,20 @@ export interface GroupDeps {
   /** Undefined: `for` state is not restored (rules are marked restored at once). */
   readonly restore?: RestoreOptions | undefined;
   readonly onTransitions?: ((ts: readonly AlertTransition[]) => void) | undefined;
+  /** Hears each completed group evaluation (self-monitoring); must not throw. */
+  readonly onEvaluated?: ((e: GroupEvaluation) => void) | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+}
+
+/** One completed evaluation of a group, as `GroupDeps.onEvaluated` hears it. */
+export interface GroupEvaluation {
+  /** `file;name`, Prometheus' `rule_group` label. */
+  readonly group: string;
+  readonly durationSeconds: number;
+  /** Rules evaluated, and how many of them failed. */
+  readonly rules: number;
+  readonly failures: number;
 }
 
 /** The identity of a group across reloads: its file and name. */
@@ -48,6 +60,8 @@ export class RuleGroupRunner {
   lastEvaluation = 0;
   /** ms the last evaluation of the whole group took. */
   evaluationMs = 0;
+  /** Slots skipped because an evaluation ran past them (counted by the scheduler). */
+  missedIterations = 0;
   /** Per rule: the series written at the last evaluation (key → labels), for stale markers. */
   private previous: Map<string, Labels>[];
   private restorePending: boolean;
@@ -107,6 +121,7 @@ export class RuleGroupRunner {
   async evaluate(ts: number, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
     const queryTs = ts - this.queryOffsetMs;
+    let failures = 0;
     for (const [i, state] of this.rules.entries()) {
       if (signal?.aborted) return;
       const t0 = performance.now();
@@ -126,6 +141,7 @@ export class RuleGroupRunner {
         state.lastError = undefined;
       } catch (e) {
         if (signal?.aborted) return;
+        failures++;
         state.health = 'err';
         state.lastError = e instanceof Error ? e.message : String(e);
         this.deps.logger.warn({ group: this.name, rule: state.name, err: state.lastError }, 'rule evaluation failed');
@@ -136,6 +152,7 @@ export class RuleGroupRunner {
     }
     this.lastEvaluation = ts;
     this.evaluationMs = performance.now() - started;
+    this.deps.onEvaluated?.({ group: this.key, durationSeconds: this.evaluationMs / 1000, rules: this.rules.length, failures });
     if (this.restorePending && this.deps.restore !== undefined) {
       this.restorePending = false;
       this.restore(this.deps.restore);
@@ -207,6 +224,7 @@ export class RuleGroupRunner {
   copyStateFrom(old: RuleGroupRunner): void {
     this.lastEvaluation = old.lastEvaluation;
     this.evaluationMs = old.evaluationMs;
+    this.missedIterations = old.missedIterations;
     this.restorePending = this.restorePending && old.restorePending;
     const byIdentity = new Map<string, number[]>();
     old.rules.forEach((r, i) => {

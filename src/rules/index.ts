@@ -2,7 +2,7 @@ export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './t
 export { type AlertState, type AlertTransition, type QueryFunc, type RuleAlert, type RuleHealth, type RuleSample, type SendAlerts, RuleEvalError } from './contracts.js';
 export { type ActiveAlert, AlertingRuleState, type ExpandFunc, RESOLVED_RETENTION_MS } from './alerting-rule.js';
 export { RecordingRuleState } from './recording-rule.js';
-export { type GroupDeps, type RuleState, RuleGroupRunner, groupKey } from './group.js';
+export { type GroupDeps, type GroupEvaluation, type RuleState, RuleGroupRunner, groupKey } from './group.js';
 export { GroupScheduler, RuleManager, type RuleManagerOptions, type RuleSettings } from './manager.js';
 export { engineQueryFunc } from './query.js';
 export { type RestoreOptions, restoreForState } from './restore.js';

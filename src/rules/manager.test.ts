@@ -4,7 +4,7 @@ import { ManualClock, silentLogger, systemClock, waitUntil } from '../common/ind
 import { Matcher, isStaleNaN, labelsFromRecord } from '../model/index.js';
 import { MemStorage } from '../storage/index.js';
 import { Engine } from '../promql/index.js';
-import { type AlertingRuleState, type AlertTransition, type RuleAlert, type RuleFile, RuleManager, memAppendable } from './index.js';
+import { type AlertingRuleState, type AlertTransition, type GroupEvaluation, type RuleAlert, type RuleFile, RuleManager, memAppendable } from './index.js';
 
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
 
@@ -298,4 +298,46 @@ test('a pending alert fires when its `for` expires, not at the next interval (ex
   assert.equal(firing.firedAt, activeAt + 1_500, 'evaluated exactly at activeAt + for');
   assert.notEqual((firing.firedAt - manager.groups()[0]!.offsetMs()) % 2_000, 0, 'an extra evaluation, off the group slots');
   assert.equal(sent.length, 1);
+});
+
+test('onEvaluated hears each group evaluation with its failures; slots an evaluation overran are counted as missed', async (t) => {
+  const mem = new MemStorage();
+  mem.append(labelsFromRecord({ __name__: 'up', job: 'api' }), systemClock.now(), 1);
+  // Every query blocks for 300 ms: evaluations of a 100 ms group overrun two or three slots.
+  const slow = {
+    querier: (mint: number, maxt: number) => {
+      const until = performance.now() + 300;
+      while (performance.now() < until) { /* busy: the engine selects synchronously */ }
+      return mem.querier(mint, maxt);
+    },
+  };
+  const heard: GroupEvaluation[] = [];
+  const manager = new RuleManager({
+    engine: new Engine(),
+    queryable: slow,
+    appendable: memAppendable(mem),
+    sendAlerts: () => undefined,
+    evaluationIntervalMs: 100,
+    restoreForState: false,
+    onEvaluated: (e) => heard.push(e),
+    clock: systemClock,
+    logger: silentLogger(),
+  });
+  const f: RuleFile = { path: 'x.yml', groups: [{ name: 'g', limit: 0, labels: {}, rules: [
+    { kind: 'recording', record: 'job:up:sum', expr: 'sum by (job) (up)', labels: {} },
+    // Selects up and what the first rule just wrote: the same labels once renamed, an error.
+    { kind: 'recording', record: 'bad', expr: '{job="api"}', labels: {} },
+  ] }] };
+  await manager.update([f]);
+  manager.start();
+  t.after(() => manager.stop());
+  await waitUntil(() => heard.length >= 2, 20_000, 'two evaluations');
+  await manager.stop();
+  assert.equal(heard[0]!.group, 'x.yml;g');
+  assert.equal(heard[0]!.rules, 2);
+  assert.ok(heard[0]!.durationSeconds >= 0.3, `duration ${heard[0]!.durationSeconds}`);
+  const g = manager.groups()[0]!;
+  assert.ok(g.missedIterations >= heard.length, `missed ${g.missedIterations} after ${heard.length} evaluations`);
+  assert.equal(g.rules[1]!.health, 'err');
+  assert.deepEqual(heard.map((e) => e.failures), heard.map(() => 1));
 });

@@ -41,6 +41,8 @@ export interface RuleManagerOptions {
   readonly templateTimeoutMs?: number | undefined;
   /** Called with every alert state change (the alert history stores them). */
   readonly onTransitions?: ((ts: readonly AlertTransition[]) => void) | undefined;
+  /** Hears each completed group evaluation (self-monitoring). */
+  readonly onEvaluated?: GroupDeps['onEvaluated'];
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -83,6 +85,7 @@ export class RuleManager {
           ? undefined
           : { queryable: opts.queryable, outageToleranceMs: opts.outageToleranceMs ?? 3_600_000, forGracePeriodMs: opts.forGracePeriodMs ?? 600_000 },
       onTransitions: opts.onTransitions,
+      onEvaluated: opts.onEvaluated,
       clock: opts.clock,
       logger: opts.logger,
     };
@@ -207,6 +210,7 @@ export class GroupScheduler {
     } finally {
       const now = this.clock.now();
       const slot = this.runner.nextSlotAfter(Math.max(now, at));
+      this.runner.missedIterations += Math.max(0, Math.round((slot - this.runner.nextSlotAfter(at)) / this.runner.intervalMs));
       const expiry = this.runner.nextForExpiry();
       // A `for` expiring before the next slot gets its own evaluation at that instant (never at
       // or before `at`: a restored clock may already have run out).

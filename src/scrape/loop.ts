@@ -24,6 +24,16 @@ export interface LoopDeps {
   readonly interner: LabelInterner;
   /** Shares the series texts of all loops' caches (owned by the scrape manager). */
   readonly keys: KeyPool;
+  /** Called after each scrape is committed (self-monitoring); must not throw. */
+  readonly onScrape?: ((e: ScrapeDone) => void) | undefined;
+}
+
+/** What `LoopDeps.onScrape` hears after each scrape. */
+export interface ScrapeDone {
+  readonly job: string;
+  /** Seconds from the request to the parsed response (the `scrape_duration_seconds` value). */
+  readonly durationSeconds: number;
+  readonly up: boolean;
 }
 
 interface AppendResult {
@@ -198,6 +208,7 @@ export class ScrapeLoop {
     tg.lastError = err === undefined ? '' : err.message;
     tg.health = err === undefined ? 'up' : 'down';
     if (err !== undefined) this.deps.logger.debug({ target: tg.url, err: err.message }, 'scrape failed');
+    this.deps.onScrape?.({ job: this.cfg.job_name, durationSeconds: duration, up: err === undefined });
     if (up === 1 && this.iter % CACHE_KEEP_ITERS === 0) this.gcCache();
   }
 

@@ -8,6 +8,7 @@ import { configFingerprint, ScrapePool } from './pool.js';
 import { fnv1a32, type TargetHealth } from './target.js';
 import { LabelInterner } from './intern.js';
 import { KeyPool } from './key-pool.js';
+import type { LoopDeps } from './loop.js';
 
 export interface ScrapeManagerOptions {
   /** Where samples go (the TSDB head, or a fan-out). */
@@ -18,6 +19,8 @@ export interface ScrapeManagerOptions {
   readonly acceptHeader?: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Hears every committed scrape (self-monitoring); must not throw. */
+  readonly onScrape?: LoopDeps['onScrape'];
 }
 
 /** One active target in the shape of Prometheus' /api/v1/targets `activeTargets`. */
@@ -94,7 +97,7 @@ export class ScrapeManager {
   private async doApply(scrapeConfigs: readonly ScrapeConfig[], global: GlobalConfig): Promise<void> {
     // Prometheus seeds target offsets with the external labels so that HA pairs differ.
     this.offsetSeed = fnv1a32(configFingerprint(global.external_labels));
-    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader ?? SCRAPE_ACCEPT_HEADER, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys };
+    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader ?? SCRAPE_ACCEPT_HEADER, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys, onScrape: this.opts.onScrape };
     const wanted = new Map(scrapeConfigs.map((c) => [c.job_name, c]));
     const removed = [...this.pools.entries()].filter(([name]) => !wanted.has(name));
     for (const [name] of removed) this.pools.delete(name);

@@ -4,7 +4,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type VigieConfig } from '../config/index.js';
-import { ScrapeManager } from './index.js';
+import { type ScrapeDone, ScrapeManager } from './index.js';
 import { MemoryAppendable, PageServer } from './testutil.js';
 
 const PAGE = '# HELP m A metric.\n# TYPE m gauge\nm{a="1"} 1\nm{a="2"} 2\nother 3\n';
@@ -289,5 +289,26 @@ test('gzip responses are decoded', async () => {
     await mgr.stop();
     srv.closeAllConnections();
     srv.close();
+  }
+});
+
+test('onScrape hears every committed scrape with its job, duration and health', async () => {
+  const srv = await PageServer.start();
+  srv.page = PAGE;
+  const heard: ScrapeDone[] = [];
+  const mgr = new ScrapeManager({ appendable: new MemoryAppendable(), onScrape: (e) => heard.push(e) });
+  const cfg = config(`${job(srv.address)}  - job_name: gone\n    static_configs: [{targets: ['127.0.0.1:1']}]\n`);
+  try {
+    await mgr.applyConfig(cfg.scrape_configs, cfg.global);
+    await mgr.scrapeAllNow();
+    await mgr.scrapeAllNow();
+    const byJob = (j: string): ScrapeDone[] => heard.filter((e) => e.job === j);
+    assert.equal(byJob('j').length, 2);
+    assert.equal(byJob('gone').length, 2);
+    assert.ok(byJob('j').every((e) => e.up && e.durationSeconds > 0 && e.durationSeconds < 10));
+    assert.ok(byJob('gone').every((e) => !e.up));
+  } finally {
+    await mgr.stop();
+    await srv.close();
   }
 });

@@ -12,4 +12,5 @@ export { type TsdbAdmin, adminRoutes } from './admin-routes.js';
 export { type RemoteWriteRouteDeps, remoteWriteRoute } from './remote-write-route.js';
 export { type ExportRouteDeps, exportRoute } from './export-route.js';
 export { type FederateRouteDeps, federateRoute } from './federate-route.js';
+export { type RuleGroupStat, type RuleGroupTiming, type ScrapeTiming, ruleTimingMetrics, scrapeTimingMetrics } from './timing-metrics.js';
 export { type HostCollectionStat, type ScrapeTargetStat, type SelfMetricSources, countingAppendable, registerSelfMetrics, remoteWriteReceiverMetrics } from './self-metrics.js';
