@@ -8,6 +8,18 @@ import { Http1Client, type Http1Response, type Origin, type TlsOptions } from '.
 const gunzipAsync = promisify(gunzip);
 const noop = (): void => undefined;
 
+/**
+ * The message of a failed request. An OpenSSL error (an alert from the server, e.g. a
+ * client certificate it requires) reads `<addr>:error:<code>:SSL routines:<fn>:<reason>:<file>:<line>:…`:
+ * cut to its reason.
+ */
+function transportMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const ssl = (e.cause instanceof Error ? e.cause : e) as Error & { library?: unknown; reason?: unknown };
+  if (ssl.library === 'SSL routines' && typeof ssl.reason === 'string' && ssl.reason !== '') return `TLS error: ${ssl.reason}`;
+  return e.message.trimEnd();
+}
+
 /** A scrape request failed: connection, HTTP status, timeout, size limit, decoding. */
 export class ScrapeError extends VigieError {
   override name = 'ScrapeError';
@@ -70,7 +82,7 @@ export class ScrapeClient {
       res = await this.http.get(origin, path, headers, limit, signal);
     } catch (e) {
       if (signal.aborted) throw new ScrapeError(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `scrape timed out after ${timeoutMs / 1000}s` : 'scrape aborted', { cause: e });
-      throw new ScrapeError(e instanceof Error ? e.message : String(e), { cause: e });
+      throw new ScrapeError(transportMessage(e), { cause: e });
     }
     if (res.status < 200 || res.status > 299) {
       res.release();

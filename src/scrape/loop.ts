@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { labelsFromPairs, staleNaN, type Labels } from '../model/index.js';
+import { labelsFromPairs, labelValue, staleNaN, type Labels } from '../model/index.js';
 import { SampleRejectedError, type Appendable, type Appender, type SeriesRef } from '../storage/index.js';
 import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
@@ -43,6 +43,8 @@ interface AppendResult {
   /** Cache entries of this scrape's samples without an explicit timestamp: `seen[0..seenN)`. */
   seen: Int32Array;
   seenN: number;
+  /** Why the append stopped early (parse error, label limit…): the counts above are up to there. */
+  error?: Error;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -172,9 +174,14 @@ export class ScrapeLoop {
     this.iter++;
     let app = this.deps.appendable.appender();
     let res: AppendResult;
+    /** A failed append's counts, reported as Prometheus does (samples up to the failure). */
     let counts: AppendResult | undefined;
     try {
       res = this.append(app, err === undefined ? body : EMPTY, contentType, t);
+      if (res.error !== undefined) {
+        counts = res;
+        throw res.error;
+      }
       if (this.cfg.sample_limit > 0 && res.added > this.cfg.sample_limit) {
         counts = res;
         throw new ScrapeError(`sample limit exceeded: ${res.added} samples after metric relabeling, sample_limit is ${this.cfg.sample_limit}`);
@@ -212,10 +219,22 @@ export class ScrapeLoop {
     if (up === 1 && this.iter % CACHE_KEEP_ITERS === 0) this.gcCache();
   }
 
-  /** Appends the samples of one response; throws on a parse error or a label limit. */
+  /**
+   * Appends the samples of one response. A parse error, a label limit or a storage error
+   * stops it: the result then has `error`, and the counts up to that sample.
+   */
   private append(app: Appender, body: Uint8Array, contentType: string | undefined, t: number): AppendResult {
     const res: AppendResult = { total: 0, added: 0, seriesAdded: 0, seen: this.spare, seenN: 0 };
     if (body.length === 0) return res;
+    try {
+      this.appendSamples(app, body, contentType, t, res);
+    } catch (e) {
+      res.error = e instanceof Error ? e : new ScrapeError(String(e));
+    }
+    return res;
+  }
+
+  private appendSamples(app: Appender, body: Uint8Array, contentType: string | undefined, t: number, res: AppendResult): void {
     const cache = this.cache;
     const iter = this.iter;
     const cfg = this.cfg;
@@ -246,7 +265,6 @@ export class ScrapeLoop {
         res.seen[res.seenN++] = e;
       }
     }
-    return res;
   }
 
   /** Labels of a new series: target labels merged per honor_labels, then metric_relabel_configs. */
@@ -281,21 +299,30 @@ export class ScrapeLoop {
     }
     const labels = relabel(labelsFromPairs(m), this.cfg.metric_relabel_configs);
     if (labels === undefined) return undefined;
-    this.checkLimits(name, labels);
+    this.checkLimits(labels);
     return this.deps.interner.labels(labels);
   }
 
-  private checkLimits(name: string, labels: Labels): void {
+  /**
+   * Prometheus' verifyLabelLimits on the final labels (after relabeling, `__name__`
+   * included): lengths are in UTF-8 bytes, as Go's len(), and the message names the
+   * metric as relabeling left it, each part cut to 50 characters.
+   */
+  private checkLimits(labels: Labels): void {
     const c = this.cfg;
+    if (c.label_limit === 0 && c.label_name_length_limit === 0 && c.label_value_length_limit === 0) return;
+    const name = (): string => clip(labelValue(labels, '__name__'));
     if (c.label_limit > 0 && labels.length > c.label_limit) {
-      throw new ScrapeError(`label_limit exceeded (metric: ${name.slice(0, 50)}, number of labels: ${labels.length}, limit: ${c.label_limit})`);
+      throw new ScrapeError(`label_limit exceeded (metric: ${name()}, number of labels: ${labels.length}, limit: ${c.label_limit})`);
     }
     for (const l of labels) {
-      if (c.label_name_length_limit > 0 && l.name.length > c.label_name_length_limit) {
-        throw new ScrapeError(`label_name_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${l.name.slice(0, 50)}, length: ${l.name.length}, limit: ${c.label_name_length_limit})`);
+      const nameLen = c.label_name_length_limit > 0 ? bytesOver(l.name, c.label_name_length_limit) : 0;
+      if (nameLen > 0) {
+        throw new ScrapeError(`label_name_length_limit exceeded (metric: ${name()}, label name: ${clip(l.name)}, length: ${nameLen}, limit: ${c.label_name_length_limit})`);
       }
-      if (c.label_value_length_limit > 0 && l.value.length > c.label_value_length_limit) {
-        throw new ScrapeError(`label_value_length_limit exceeded (metric: ${name.slice(0, 50)}, label name: ${l.name.slice(0, 50)}, value: ${JSON.stringify(l.value.slice(0, 50))}, length: ${l.value.length}, limit: ${c.label_value_length_limit})`);
+      const valueLen = c.label_value_length_limit > 0 ? bytesOver(l.value, c.label_value_length_limit) : 0;
+      if (valueLen > 0) {
+        throw new ScrapeError(`label_value_length_limit exceeded (metric: ${name()}, label name: ${clip(l.name)}, value: ${JSON.stringify(clip(l.value))}, length: ${valueLen}, limit: ${c.label_value_length_limit})`);
       }
     }
   }
@@ -375,6 +402,21 @@ export class ScrapeLoop {
   cacheSize(): number {
     return this.cache.size();
   }
+}
+
+/**
+ * 0 if `s` fits in `limit` UTF-8 bytes (Go's len), else its UTF-8 length. A UTF-16 unit
+ * takes at most 3 bytes, so only strings longer than limit/3 units are measured.
+ */
+function bytesOver(s: string, limit: number): number {
+  if (s.length * 3 <= limit) return 0;
+  const n = Buffer.byteLength(s, 'utf8');
+  return n > limit ? n : 0;
+}
+
+/** The first 50 characters (code points, as Go's %.50s counts runes) of `s`. */
+function clip(s: string): string {
+  return s.length <= 50 ? s : Array.from(s).slice(0, 50).join('');
 }
 
 /** Sleeps `ms`; false if `signal` aborted. */

@@ -1,5 +1,8 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { formatLabels, isStaleNaN, labelsKey, type Labels } from '../model/index.js';
 import type { Appendable, Appender } from '../storage/index.js';
 
@@ -57,30 +60,49 @@ export class MemoryAppendable implements Appendable {
   }
 }
 
-/** A local exposition server; `page` and `delayMs` can change between scrapes. */
+/** A local exposition server; `page`, `delayMs` and `gzip` can change between scrapes. */
 export class PageServer {
   page = '';
   delayMs = 0;
+  /** Send the page gzip-compressed (Content-Encoding: gzip). */
+  gzip = false;
   contentType = 'text/plain; version=0.0.4';
   readonly requests: http.IncomingHttpHeaders[] = [];
   readonly urls: string[] = [];
+  /** Per request over TLS: the SNI name the client sent (undefined without one). */
+  readonly serverNames: (string | undefined)[] = [];
+  /** Per request over TLS: the client certificate's subject CN ('' without a certificate). */
+  readonly clientCerts: string[] = [];
   private readonly server: http.Server;
 
-  private constructor() {
-    this.server = http.createServer((req, res) => {
+  private constructor(tlsOptions: https.ServerOptions | undefined) {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.requests.push(req.headers);
       this.urls.push(req.url ?? '');
+      if (req.socket instanceof TLSSocket) {
+        const sni = (req.socket as TLSSocket & { servername?: string | false }).servername;
+        this.serverNames.push(typeof sni === 'string' ? sni : undefined);
+        const cn = req.socket.getPeerCertificate().subject?.CN;
+        this.clientCerts.push(typeof cn === 'string' ? cn : '');
+      }
       const send = (): void => {
         res.setHeader('Content-Type', this.contentType);
-        res.end(this.page);
+        if (this.gzip) {
+          res.setHeader('Content-Encoding', 'gzip');
+          res.end(gzipSync(this.page));
+        } else {
+          res.end(this.page);
+        }
       };
       if (this.delayMs > 0) setTimeout(send, this.delayMs);
       else send();
-    });
+    };
+    this.server = tlsOptions === undefined ? http.createServer(handler) : https.createServer(tlsOptions, handler);
   }
 
-  static async start(): Promise<PageServer> {
-    const s = new PageServer();
+  /** Starts on 127.0.0.1, a random port; with `tlsOptions`, an HTTPS server. */
+  static async start(tlsOptions?: https.ServerOptions): Promise<PageServer> {
+    const s = new PageServer(tlsOptions);
     await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
     return s;
   }
