@@ -145,13 +145,18 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
     const templates = loadTemplates(loaded.config);
     config = loaded.config;
     await rules.manager?.update(ruleFiles, { evaluationIntervalMs: config.global.evaluation_interval, externalLabels: config.global.external_labels });
-    await scrape.applyConfig(config.scrape_configs, config.global);
+    // Jobs that cannot start are reported once the rest of the config is applied.
+    const scrapeFailure = await scrape.applyConfig(config.scrape_configs, config.global).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
     await uptime.applyConfig(config.probes, config.probe_modules);
     await remote?.close();
     remote = config.remote_write.length > 0 ? newRemoteWrite(config) : undefined;
     delivery.setReceivers(buildReceivers(config.alerting.receivers, { ...integrationDeps, templates }));
     router.applyConfig(config.alerting);
     forwarder.setTargets(config.alerting.alertmanagers);
+    if (scrapeFailure !== undefined) throw scrapeFailure;
   };
 
   registerStorageMetrics(registry, () => db.stats());

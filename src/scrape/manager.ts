@@ -1,4 +1,4 @@
-import { systemClock, silentLogger, type Clock, type Logger } from '../common/index.js';
+import { systemClock, silentLogger, VigieError, type Clock, type Logger } from '../common/index.js';
 import { formatDuration, type GlobalConfig, type ScrapeConfig } from '../config/index.js';
 import type { Labels } from '../model/index.js';
 import type { Appendable } from '../storage/index.js';
@@ -21,6 +21,11 @@ export interface ScrapeManagerOptions {
   readonly logger?: Logger;
   /** Hears every committed scrape (self-monitoring); must not throw. */
   readonly onScrape?: LoopDeps['onScrape'];
+}
+
+/** Some jobs of a config could not be applied (the others were); the message names each. */
+export class ScrapeConfigError extends VigieError {
+  override name = 'ScrapeConfigError';
 }
 
 /** One active target in the shape of Prometheus' /api/v1/targets `activeTargets`. */
@@ -102,16 +107,26 @@ export class ScrapeManager {
     const removed = [...this.pools.entries()].filter(([name]) => !wanted.has(name));
     for (const [name] of removed) this.pools.delete(name);
     await Promise.all(removed.map(([, p]) => p.stop(true)));
+    // A job that cannot start (an unreadable TLS or credentials file) does not hold back the
+    // others, as in Prometheus; a changed one keeps running with its previous config.
+    const failed: string[] = [];
     for (const [name, cfg] of wanted) {
       const pool = this.pools.get(name);
-      if (pool === undefined) {
-        const p = await ScrapePool.create(cfg, deps);
-        this.pools.set(name, p);
-        if (this.signal !== undefined && !this.signal.aborted) p.start(this.signal);
-      } else if (configFingerprint(pool.config) !== configFingerprint(cfg)) {
-        await pool.reconfigure(cfg);
+      try {
+        if (pool === undefined) {
+          const p = await ScrapePool.create(cfg, deps);
+          this.pools.set(name, p);
+          if (this.signal !== undefined && !this.signal.aborted) p.start(this.signal);
+        } else if (configFingerprint(pool.config) !== configFingerprint(cfg)) {
+          await pool.reconfigure(cfg);
+        }
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.logger.error({ job: name, err: msg }, pool === undefined ? 'cannot start scrape job' : 'cannot apply the new config of scrape job (previous config kept)');
+        failed.push(`job ${JSON.stringify(name)}: ${msg}`);
       }
     }
+    if (failed.length > 0) throw new ScrapeConfigError(`scrape_configs: ${failed.join('; ')}`);
   }
 
   /** Stops every loop and watcher and waits for scrapes in flight. */

@@ -362,14 +362,20 @@ test('https: a client certificate from cert_file/key_file is presented; without 
   }
 });
 
-test('https: an unreadable tls_config file fails the config load with the file named', async () => {
+test('https: an unreadable tls_config file fails its job with the file named; the other jobs start, a reload keeps the old config', async () => {
   const app = new MemoryAppendable();
   const mgr = new ScrapeManager({ appendable: app });
   const missing = join(tmpdir(), 'vigie-no-such-dir', 'ca.pem');
-  const cfg = config(`scrape_configs:\n  - job_name: j\n    scheme: https\n    tls_config: {ca_file: '${missing}'}\n    static_configs: [{targets: ['127.0.0.1:1']}]\n`);
+  const bad = `  - job_name: j\n    scheme: https\n    tls_config: {ca_file: '${missing}'}\n    static_configs: [{targets: ['127.0.0.1:1']}]\n`;
+  const good = (target: string): string => `  - job_name: ok\n    static_configs: [{targets: ['${target}']}]\n`;
+  const cfg = config(`scrape_configs:\n${bad}${good('127.0.0.1:2')}`);
   try {
-    await assert.rejects(mgr.applyConfig(cfg.scrape_configs, cfg.global), (e: Error) => e.message === `job j: cannot read TLS file ${missing}`);
-    assert.deepEqual(mgr.targets(), []);
+    await assert.rejects(mgr.applyConfig(cfg.scrape_configs, cfg.global), (e: Error) => e.message === `scrape_configs: job "j": job j: cannot read TLS file ${missing}`);
+    assert.deepEqual(mgr.targets().map((t) => [t.scrapePool, t.labels['instance']]), [['ok', '127.0.0.1:2']]);
+    // Reload: job ok now points at a missing CA too; it keeps running with its previous config.
+    const next = config(`scrape_configs:\n${good('127.0.0.1:3').replace('static_configs', `scheme: https\n    tls_config: {ca_file: '${missing}'}\n    static_configs`)}`);
+    await assert.rejects(mgr.applyConfig(next.scrape_configs, next.global), /job "ok": .*cannot read TLS file/);
+    assert.deepEqual(mgr.targets().map((t) => [t.scrapePool, t.labels['instance']]), [['ok', '127.0.0.1:2']]);
   } finally {
     await mgr.stop();
   }
