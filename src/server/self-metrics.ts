@@ -140,7 +140,7 @@ export function registerSelfMetrics(registry: Registry, sources: SelfMetricSourc
 export function remoteWriteReceiverMetrics(registry: Registry): (r: IngestResult) => void {
   const requests = new Counter({ name: 'vigie_remote_write_received_requests_total', help: 'Remote write requests whose samples were committed.', registers: [registry] });
   const received = new Counter({ name: 'vigie_remote_write_received_samples_total', help: 'Float samples received by remote write.', registers: [registry] });
-  const stored = new Counter({ name: 'vigie_remote_write_received_samples_stored_total', help: 'Received samples stored.', registers: [registry] });
+  const stored = new Counter({ name: 'vigie_remote_write_received_samples_stored_total', help: 'Received samples accepted by storage (an exact resend of a stored sample counts: it is accepted, not stored twice).', registers: [registry] });
   const rejected = new Counter({ name: 'vigie_remote_write_received_samples_rejected_total', help: 'Received samples not stored, by reason.', labelNames: ['reason'], registers: [registry] });
   return (r) => {
     requests.inc();
