@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -12,6 +11,7 @@ import { parseConfig } from '../config/index.js';
 import { Http1Client, Http1Error, type Origin } from './http1.js';
 import { ResponseParser } from './http1-parser.js';
 import { ScrapeClient } from './http.js';
+import { opensslMissing, selfSigned } from './testutil.js';
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 const never = (): AbortSignal => new AbortController().signal;
@@ -321,29 +321,10 @@ test('http1 parser: random and mutated bytes never throw anything but Http1Error
   }
 });
 
-/** A self-signed P-256 certificate for localhost and 127.0.0.1, made by the real openssl. */
-function selfSigned(): { cert: Buffer; key: Buffer } {
+test('http1: TLS with the CA, refused without it, and insecure_skip_verify; one connection', { skip: opensslMissing() }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-scrape-tls-'));
-  try {
-    const [certFile, keyFile] = [join(dir, 'c.pem'), join(dir, 'k.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-    return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-test('http1: TLS with the CA, refused without it, and insecure_skip_verify; one connection', { skip: hasOpenssl() ? false : 'SKIP: openssl is not installed (make test installs it)' }, async () => {
-  const cert = selfSigned();
+  const cert = selfSigned(dir, 'c', 'localhost', 'DNS:localhost,IP:127.0.0.1');
+  rmSync(dir, { recursive: true, force: true });
   let conns = 0;
   const srv = https.createServer({ cert: cert.cert, key: cert.key }, (_q, res) => res.end('tls 1\n'));
   srv.on('secureConnection', () => conns++);

@@ -3,15 +3,14 @@
 // tls_config, and how the targets of a job are spread over the interval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type https from 'node:https';
 import { parseConfig, type VigieConfig } from '../config/index.js';
 import { formatLabels } from '../model/index.js';
 import { ScrapeManager, populateTargets, type Target } from './index.js';
-import { MemoryAppendable, PageServer, type Recorded } from './testutil.js';
+import { MemoryAppendable, PageServer, opensslMissing, selfSigned, type Recorded } from './testutil.js';
 
 function config(yaml: string): VigieConfig {
   return parseConfig(yaml, 'test.yml').config;
@@ -266,26 +265,7 @@ test('basic_auth and authorization send the right Authorization header; credenti
 // ---------------------------------------------------------------------------------------
 // scheme: https and tls_config
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A self-signed P-256 certificate made by the real openssl, written as `<name>.crt` / `<name>.key` in `dir`. */
-function selfSigned(dir: string, name: string, cn: string, san?: string): { cert: Buffer; key: Buffer; certFile: string; keyFile: string } {
-  const certFile = join(dir, `${name}.crt`);
-  const keyFile = join(dir, `${name}.key`);
-  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${cn}`];
-  if (san !== undefined) args.push('-addext', `subjectAltName=${san}`);
-  execFileSync('openssl', args, { stdio: 'ignore' });
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile), certFile, keyFile };
-}
-
-const noOpenssl = hasOpenssl() ? false : 'SKIP: openssl is not installed (make test installs it)';
+const noOpenssl = opensslMissing();
 
 test('https: trusted through ca_file, refused without it, accepted with insecure_skip_verify; server_name sets SNI and the name checked', { skip: noOpenssl }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-scrape-tls-'));
