@@ -32,6 +32,10 @@ function utmpRecord(type: number, user: string): Uint8Array {
   return b;
 }
 
+/** A /proc/PID/stat line (52 fields) with `comm`, `state` and num_threads chosen. */
+const procStat = (pid: number, comm: string, state: string, threads: number): string =>
+  `${pid} (${comm}) ${state} 1 ${pid} ${pid} 0 -1 4194560 1029 0 3 0 12 7 0 0 20 0 ${threads} 0 7713454 3133440 413 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0\n`;
+
 const GOOD: Record<string, string | Uint8Array> = {
   'proc/stat': 'cpu  3 0 3 8 0 0 0 0 0 0\ncpu0 1 0 2 4 0 0 0 0 0 0\ncpu1 2 0 1 4 0 0 0 0 0 0\nintr 100 1 2\nctxt 200\nbtime 1700000000\nprocesses 300\nprocs_running 2\nprocs_blocked 0\n',
   'proc/meminfo': 'MemTotal: 1000 kB\nMemAvailable: 500 kB\nHugePages_Total: 0\n',
@@ -40,6 +44,18 @@ const GOOD: Record<string, string | Uint8Array> = {
   'proc/diskstats': '   8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n   8 1 sda1 1 2 3 4 5 6 7 8 9 10 11\n   7 0 loop0 1 2 3 4 5 6 7 8 9 10 11\n',
   'proc/net/dev': 'Inter-| a | b\n face |c|d\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n',
   'proc/1/mounts': '/dev/sda1 / ext4 ro,relatime 0 0\nproc /proc proc rw 0 0\ntmpfs /dev/shm tmpfs rw 0 0\ncgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n/dev/sda1 / ext4 ro,relatime 0 0\n',
+  // processes: init; a 3-thread process with a hostile comm whose third thread exits before its
+  // stat is read; a kernel thread; pid 77 exited between readdir and read (no stat).
+  'proc/1/stat': procStat(1, 'systemd', 'S', 1),
+  'proc/42/stat': procStat(42, '(a) b)', 'R', 3),
+  'proc/42/task/42/stat': procStat(42, '(a) b)', 'R', 3),
+  'proc/42/task/43/stat': procStat(43, 'worker 1', 'D', 3),
+  'proc/42/task/44/cmdline': '',
+  'proc/2/stat': procStat(2, 'kthreadd', 'I', 1),
+  'proc/77/cmdline': '',
+  'proc/self/stat': procStat(1, 'ignored', 'R', 1),
+  'proc/sys/kernel/pid_max': '4194304\n',
+  'proc/sys/kernel/threads-max': '95402\n',
   'proc/sys/kernel/ostype': 'Linux\n',
   'proc/sys/kernel/osrelease': '6.1.0-test\n',
   'proc/sys/kernel/version': '#1 SMP "quoted"\n',
@@ -92,6 +108,22 @@ describe('hostCollectors on a fixture tree', () => {
     assert.equal(find(s, 'node_filefd_maximum')?.value, 1000);
     assert.equal(find(s, 'node_time_seconds')?.value, 1_700_000_123.456);
     assert.equal(find(s, 'node_logged_in_users')?.value, 2);
+    assert.deepEqual(
+      s.filter((x) => x.name.startsWith('node_processes_')).map((x) => [x.name, ...x.labels.flat(), x.value]),
+      [
+        ['node_processes_pids', 3],
+        ['node_processes_threads', 5],
+        ['node_processes_state', 'state', 'I', 1],
+        ['node_processes_state', 'state', 'R', 1],
+        ['node_processes_state', 'state', 'S', 1],
+        ['node_processes_threads_state', 'thread_state', 'D', 1],
+        ['node_processes_threads_state', 'thread_state', 'I', 1],
+        ['node_processes_threads_state', 'thread_state', 'R', 1],
+        ['node_processes_threads_state', 'thread_state', 'S', 1],
+        ['node_processes_max_processes', 4194304],
+        ['node_processes_max_threads', 95402],
+      ],
+    );
     // diskstats: partitions and loops excluded; sectors → bytes, ms → s; 11 columns → 11 metrics
     assert.deepEqual(new Set(s.filter((x) => x.name.startsWith('node_disk_reads_completed')).map((x) => x.labels[0]![1])), new Set(['sda']));
     assert.equal(find(s, 'node_disk_read_bytes_total', { device: 'sda' })?.value, 3 * 512);
@@ -137,6 +169,52 @@ describe('hostCollectors on a fixture tree', () => {
       assert.equal(find(s, 'node_filesystem_size_bytes'), undefined);
       assert.equal(find(s, 'node_logged_in_users')?.value, 0);
       for (const n of ['time', 'uname', 'netclass', 'diskstats']) assert.equal(success(s, n), 1, n);
+    } finally {
+      await rm(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('processes: counts the other tasks and fails on a garbled or empty stat, a missing limit, an unlistable /proc; honours abort', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'vigie-collect-procs-'));
+    try {
+      await tree(bad, {
+        'proc/1/stat': procStat(1, 'init', 'S', 1),
+        'proc/5/stat': '5 (x) S 1 2 3\n',
+        'proc/6/stat': '',
+        'proc/7/stat': procStat(7, 'two', 'S', 2),
+        'proc/7/task/7/stat': procStat(7, 'two', 'S', 2),
+        'proc/7/task/8/stat': '\u0000\u0001',
+        'proc/sys/kernel/threads-max': '100\n',
+      });
+      const o = { ...opts(bad), collectors: ['processes'] };
+      const errors = new Map<string, unknown>();
+      const s = await collectAll(hostCollectors(o), AbortSignal.timeout(5000), (c, e) => errors.set(c, e));
+      assert.equal(success(s, 'processes'), 0);
+      assert.match(String(errors.get('processes')), /CollectError: processes: 3 task file\(s\) unreadable or malformed, first: malformed .*stat/);
+      assert.equal(find(s, 'node_processes_pids')?.value, 2);
+      assert.equal(find(s, 'node_processes_threads')?.value, 3);
+      assert.equal(find(s, 'node_processes_threads_state', { thread_state: 'S' })?.value, 2);
+      assert.equal(find(s, 'node_processes_max_threads')?.value, 100);
+      assert.equal(find(s, 'node_processes_max_processes'), undefined);
+
+      // Only the limit missing: the counts are complete, the collector still fails.
+      await rm(join(bad, 'proc/5'), { recursive: true });
+      await rm(join(bad, 'proc/6'), { recursive: true });
+      await rm(join(bad, 'proc/7/task/8'), { recursive: true });
+      errors.clear();
+      const s2 = await collectAll(hostCollectors(o), AbortSignal.timeout(5000), (c, e) => errors.set(c, e));
+      assert.equal(success(s2, 'processes'), 0);
+      assert.match(String(errors.get('processes')), /cannot read .*pid_max: ENOENT/);
+      assert.equal(find(s2, 'node_processes_pids')?.value, 2);
+      await tree(bad, { 'proc/sys/kernel/pid_max': '32768\n' });
+      assert.equal(success(await collectAll(hostCollectors(o), AbortSignal.timeout(5000)), 'processes'), 1);
+
+      const [c] = hostCollectors(o);
+      const ctrl = new AbortController();
+      ctrl.abort();
+      await assert.rejects(c!.collect(() => {}, ctrl.signal), { name: 'AbortedError' });
+      const [gone] = hostCollectors({ ...o, procPath: join(bad, 'nonexistent') });
+      await assert.rejects(gone!.collect(() => {}, AbortSignal.timeout(5000)), { name: 'CollectError', message: /cannot list .*nonexistent: ENOENT/ });
     } finally {
       await rm(bad, { recursive: true, force: true });
     }

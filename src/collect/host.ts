@@ -10,12 +10,13 @@ import { filefdCollector } from './filefd.js';
 import { DEFAULT_DISK_DEVICE_EXCLUDE, diskstatsCollector } from './diskstats.js';
 import { netclassCollector, netdevCollector } from './netdev.js';
 import { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, filesystemCollector } from './filesystem.js';
+import { processesCollector } from './processes.js';
 import { unameCollector } from './uname.js';
 import { timeCollector } from './time.js';
 import { utmpCollector } from './utmp.js';
 
 /** Every host collector, by the name used in `host.collectors` and `node_scrape_collector_*{collector}`. */
-export const HOST_COLLECTOR_NAMES = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netclass', 'netdev', 'stat', 'time', 'uname', 'users'] as const;
+export const HOST_COLLECTOR_NAMES = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netclass', 'netdev', 'processes', 'stat', 'time', 'uname', 'users'] as const;
 export type HostCollectorName = (typeof HOST_COLLECTOR_NAMES)[number];
 
 /** Options of `hostCollectors`; every field is optional. Regexps use JavaScript syntax and are unanchored (node_exporter's defaults carry their own ^...$). */
@@ -89,6 +90,7 @@ export function hostCollectors(opts: HostCollectorOptions = {}): Collector[] {
     meminfo: () => meminfoCollector(paths),
     netclass: () => netclassCollector(paths),
     netdev: () => netdevCollector(paths, opts.netDeviceExclude === undefined ? undefined : regexp('netDeviceExclude', opts.netDeviceExclude)),
+    processes: () => processesCollector(paths),
     stat: () => statCollector(paths),
     time: () => timeCollector(opts.now ?? Date.now),
     uname: () => unameCollector(paths),

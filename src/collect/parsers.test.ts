@@ -16,6 +16,7 @@ import { parseNetDev } from './netdev.js';
 import { filesystemCollector, parseMounts } from './filesystem.js';
 import { USER_PROCESS, UTMP_RECORD_SIZE, countUtmpSessions } from './utmp.js';
 import { parseNumber } from './read.js';
+import { parseKernelCount, parseTaskStat } from './processes.js';
 
 const PROC_STAT = `cpu  256130 0 36939 272257 2794 0 590 136 0 0
 cpu0 112409 0 18292 152292 1084 0 76 67 0 0
@@ -82,6 +83,57 @@ describe('small files', () => {
   it('file-nr', () => {
     assert.deepEqual(parseFileNr('576\t0\t2466183\n'), { allocated: 576, maximum: 2466183 });
     assert.equal(parseFileNr('576 0'), undefined);
+  });
+});
+
+describe('/proc/PID/stat', () => {
+  /** A stat line as Linux 6.x writes it (52 fields), with `comm`, `state` and num_threads (field 20) chosen. */
+  const statLine = (comm: string, state = 'S', threads = 1): string =>
+    `4242 (${comm}) ${state} 1 4242 4242 0 -1 4194560 1029 0 3 0 12 7 0 0 20 0 ${threads} 0 7713454 3133440 413 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0\n`;
+  it('reads the state and num_threads', () => {
+    assert.deepEqual(parseTaskStat(statLine('bash')), { state: 'S', numThreads: 1 });
+    assert.deepEqual(parseTaskStat(statLine('java', 'R', 311)), { state: 'R', numThreads: 311 });
+    assert.deepEqual(parseTaskStat(statLine('kworker/0:1H-kblockd', 'I')), { state: 'I', numThreads: 1 });
+  });
+  it('takes comm from the first ( to the last ), whatever it contains', () => {
+    assert.deepEqual(parseTaskStat(statLine('(a) b)', 'D', 2)), { state: 'D', numThreads: 2 });
+    assert.deepEqual(parseTaskStat(statLine('a b c', 'Z')), { state: 'Z', numThreads: 1 });
+    assert.deepEqual(parseTaskStat(statLine(')', 't', 3)), { state: 't', numThreads: 3 });
+    assert.deepEqual(parseTaskStat(statLine('()', 'T')), { state: 'T', numThreads: 1 });
+    // A comm that imitates the fields (and a newline in it) does not shift them.
+    assert.deepEqual(parseTaskStat(statLine('x) R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 99', 'S', 4)), { state: 'S', numThreads: 4 });
+    assert.deepEqual(parseTaskStat(statLine('two\nlines', 'S', 5)), { state: 'S', numThreads: 5 });
+    assert.deepEqual(parseTaskStat(statLine('', 'S')), { state: 'S', numThreads: 1 });
+  });
+  it('rejects garbled lines', () => {
+    const good = statLine('bash');
+    for (const bad of [
+      '',
+      '\n',
+      '4242',
+      '4242 (bash',
+      '4242 bash) S 1',
+      ')( S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 1',
+      'x (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 1', // no pid before comm
+      '4242 (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16', // 17 fields: no num_threads
+      '4242 (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 -1',
+      '4242 (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 1.5',
+      '4242 (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 0x10',
+      `4242 (bash) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 ${'9'.repeat(30)}`,
+      '4242 (bash) SS 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 1', // state is one letter
+      '4242 (bash) 5 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 1',
+      '4242 (bash)',
+      good.slice(0, good.indexOf(')')), // truncated in comm
+      good.slice(0, 40), // truncated after the state
+      '\u0000'.repeat(200),
+    ]) {
+      assert.equal(parseTaskStat(bad), undefined, JSON.stringify(bad));
+    }
+  });
+  it('reads kernel limits', () => {
+    assert.equal(parseKernelCount('4194304\n'), 4194304);
+    assert.equal(parseKernelCount(' 32768 '), 32768);
+    for (const bad of ['', '\n', '-1', '1 2', '12abc', '1e6', '9'.repeat(30)]) assert.equal(parseKernelCount(bad), undefined, JSON.stringify(bad));
   });
 });
 
@@ -152,6 +204,8 @@ describe('hostile input', () => {
       parseDiskstats(t);
       parseNetDev(t);
       parseMounts(t);
+      parseTaskStat(t);
+      parseKernelCount(t);
       parseUdevInfo(t);
       countUtmpSessions(new TextEncoder().encode(t), true);
     }

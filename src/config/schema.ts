@@ -93,7 +93,7 @@ const storageSchema = z.strictObject({
 });
 
 /** Names accepted in host.collectors; src/collect's tests check this equals its HOST_COLLECTOR_NAMES. */
-const HOST_COLLECTOR_NAMES = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netclass', 'netdev', 'stat', 'time', 'uname', 'users'] as const;
+const HOST_COLLECTOR_NAMES = ['cpu', 'diskstats', 'filefd', 'filesystem', 'loadavg', 'meminfo', 'netclass', 'netdev', 'processes', 'stat', 'time', 'uname', 'users'] as const;
 
 /** A regexp string (JavaScript syntax, unanchored), checked to compile. */
 function regexpString(defaultValue: string) {
