@@ -93,6 +93,7 @@ export function hostPanels(instance: string, stepMs: number, job = 'node'): Pane
       queries: [
         { expr: `node_procs_running{${sel}}`, legend: () => 'running' },
         { expr: `node_procs_blocked{${sel}}`, legend: () => 'blocked' },
+        { expr: `node_processes_pids{${sel}}`, legend: () => 'total' },
       ],
     },
     {
