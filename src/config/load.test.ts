@@ -69,7 +69,7 @@ describe('parseConfig', () => {
     assert.equal(config.global.scrape_timeout, 5000);
     assert.deepEqual(config.global.external_labels, { env: 'prod', dc: '1' });
     assert.equal(config.storage.retention.time, 30 * 86_400_000);
-    assert.equal(config.storage.retention.size, 10e9);
+    assert.equal(config.storage.retention.size, 10 * 2 ** 30);
     assert.equal(config.storage.wal.segment_size, 128 * 2 ** 20);
     assert.equal(config.storage.wal.sync_interval, 500);
     assert.equal(config.storage.out_of_order_time_window, 600_000);

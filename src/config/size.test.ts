@@ -8,17 +8,18 @@ describe('parseByteSize', () => {
     ['0B', 0],
     ['1024', 1024],
     ['512B', 512],
-    ['1KB', 1000],
-    ['1kb', 1000],
-    ['512MB', 512e6],
-    ['10GB', 10e9],
-    ['2TB', 2e12],
+    // Base-2 as Prometheus' units.Base2Bytes: KB and KiB alike.
+    ['1KB', 1024],
+    ['1kb', 1024],
+    ['512MB', 512 * 2 ** 20],
+    ['10GB', 10 * 2 ** 30],
+    ['2TB', 2 * 2 ** 40],
     ['1KiB', 1024],
     ['64MiB', 64 * 2 ** 20],
     ['10GiB', 10 * 2 ** 30],
     ['1TiB', 2 ** 40],
-    ['1.5GB', 1.5e9],
-    ['10 GB', 10e9],
+    ['1.5GB', 1.5 * 2 ** 30],
+    ['10 GB', 10 * 2 ** 30],
   ];
   for (const [text, bytes] of good) {
     it(`parses ${text}`, () => assert.equal(parseByteSize(text), bytes));

@@ -1,20 +1,22 @@
 import { VigieError } from '../common/index.js';
 
 /**
- * Byte sizes: `<number><unit>` with decimal units (B, KB, MB, GB, TB, PB: powers of 1000)
- * or binary units (KiB, MiB, GiB, TiB, PiB: powers of 1024). Units are case-insensitive
- * apart from the `i`; a fraction is allowed (`1.5GB`) and rounded down to whole bytes.
- * A bare integer means bytes; `0` means zero.
+ * Byte sizes as Prometheus reads them (github.com/alecthomas/units' Base2Bytes, used for
+ * `body_size_limit` and the retention size): `<number><unit>`, every unit a power of 1024
+ * whether spelled `KB` or `KiB` (`1MB` = `1MiB` = 1048576), so that a value copied from a
+ * Prometheus or blackbox config means the same here. Units are case-insensitive apart from
+ * the `i`; a fraction is allowed (`1.5GB`) and rounded down to whole bytes. A bare integer
+ * means bytes; `0` means zero.
  */
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([kmgtp]i?b|b)?$/i;
 
 const MULTIPLIERS: Readonly<Record<string, number>> = {
   b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  pb: 1e15,
+  kb: 2 ** 10,
+  mb: 2 ** 20,
+  gb: 2 ** 30,
+  tb: 2 ** 40,
+  pb: 2 ** 50,
   kib: 2 ** 10,
   mib: 2 ** 20,
   gib: 2 ** 30,

@@ -1,8 +1,9 @@
 /**
- * The two unit syntaxes of blackbox.yml, which differ from Prometheus' own:
- * - durations are Go durations (`5s`, `1.5s`, `1h30m`, `300ms`, `2us`), parsed to ms;
+ * The two unit syntaxes of blackbox.yml:
+ * - durations are Go durations (`5s`, `1.5s`, `1h30m`, `300ms`, `2us`), parsed to ms, which
+ *   differ from Prometheus' own (no `d`, `w`, `y`; fractions and `us` allowed);
  * - `body_size_limit` is a base-2 size as github.com/alecthomas/units reads it
- *   (`1MB` = `1MiB` = 1048576 bytes), parsed to bytes.
+ *   (`1MB` = `1MiB` = 1048576 bytes), parsed to bytes, as in the rest of the config.
  */
 
 const GO_UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

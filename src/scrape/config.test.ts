@@ -35,7 +35,7 @@ test('full scrape config is read', () => {
       - {source_labels: [__address__], target_label: host, regex: '([^:]+):.*'}
 `);
   const x = c.scrape_configs[0]!;
-  assert.equal(x.body_size_limit, 1_000_000);
+  assert.equal(x.body_size_limit, 2 ** 20, '1MB is base-2, as Prometheus reads body_size_limit');
   assert.equal(x.file_sd_configs[0]?.refresh_interval, 300_000);
   assert.equal(x.relabel_configs[0]?.re.test('h:1'), true);
   assert.deepEqual(x.params, { module: ['a'] });

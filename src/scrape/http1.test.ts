@@ -371,7 +371,7 @@ test('ScrapeClient: gzip decoded, a gzip bomb stops at body_size_limit, unknown 
     const r = await c.get(`${base}/gzip`, 'text/plain', 10_000, never());
     assert.equal(Buffer.from(r.body).toString(), page);
     r.release();
-    await assert.rejects(c.get(`${base}/bomb`, 'text/plain', 10_000, never()), /body size limit exceeded \(1000000 bytes\)/);
+    await assert.rejects(c.get(`${base}/bomb`, 'text/plain', 10_000, never()), /body size limit exceeded \(1048576 bytes\)/);
     await assert.rejects(c.get(`${base}/br`, 'text/plain', 10_000, never()), /unsupported Content-Encoding "br"/);
     await assert.rejects(c.get(`${base}/missing`, 'text/plain', 10_000, never()), /server returned HTTP status 404 Not Found/);
     const again = await c.get(`${base}/gzip`, 'text/plain', 10_000, never());
