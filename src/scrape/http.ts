@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { VigieError } from '../common/index.js';
@@ -32,39 +34,69 @@ export interface ScrapeResponse {
   readonly release: () => void;
 }
 
+/** Default of `ScrapeClientOptions.tlsCheckIntervalMs`. */
+const TLS_CHECK_INTERVAL_MS = 10_000;
+
+export interface ScrapeClientOptions {
+  /** How often (ms) the TLS files are checked for a change (rotated certificates); default 10 s. */
+  readonly tlsCheckIntervalMs?: number;
+}
+
 /** Connection settings shared by the targets of one job (keep-alive connections, TLS, auth). */
 export class ScrapeClient {
   /** Parsed target URLs (the same few thousand strings every interval). */
   private readonly urls = new Map<string, { origin: Origin; path: string }>();
+  /** performance.now() of the last TLS file check. */
+  private tlsCheckedAt = performance.now();
+  private tlsCheck: Promise<void> | undefined;
+  private closed = false;
 
   private constructor(
     private readonly cfg: ScrapeConfig,
-    private readonly http: Http1Client,
+    private http: Http1Client,
+    /** Identity (inode, size, mtime) of the TLS files the client was built from; '' for http. */
+    private tlsStamp: string,
+    private readonly tlsCheckIntervalMs: number,
   ) {}
 
   /** Reads the TLS files of the config (throws ScrapeError if one is unreadable). Call `close` when done. */
-  static async create(cfg: ScrapeConfig): Promise<ScrapeClient> {
-    if (cfg.scheme === 'http') return new ScrapeClient(cfg, new Http1Client());
-    const t = cfg.tls_config;
-    const read = async (f: string | undefined): Promise<Buffer | undefined> => {
-      if (f === undefined) return undefined;
-      try {
-        return await readFile(f);
-      } catch (err) {
-        throw new ScrapeError(`job ${cfg.job_name}: cannot read TLS file ${f}`, { cause: err });
-      }
-    };
-    const [ca, cert, key] = await Promise.all([read(t.ca_file), read(t.cert_file), read(t.key_file)]);
-    const opts: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = { rejectUnauthorized: !t.insecure_skip_verify };
-    if (ca !== undefined) opts.ca = ca;
-    if (cert !== undefined) opts.cert = cert;
-    if (key !== undefined) opts.key = key;
-    if (t.server_name !== undefined) opts.servername = t.server_name;
-    return new ScrapeClient(cfg, new Http1Client(opts));
+  static async create(cfg: ScrapeConfig, opts: ScrapeClientOptions = {}): Promise<ScrapeClient> {
+    const every = opts.tlsCheckIntervalMs ?? TLS_CHECK_INTERVAL_MS;
+    if (cfg.scheme === 'http') return new ScrapeClient(cfg, new Http1Client(), '', every);
+    const stamp = await tlsFilesStamp(cfg);
+    return new ScrapeClient(cfg, new Http1Client(await readTlsOptions(cfg)), stamp, every);
   }
 
   close(): void {
+    this.closed = true;
     this.http.close();
+  }
+
+  /**
+   * Rotated certificates take effect without a reload, as in Prometheus: every
+   * `tlsCheckIntervalMs` the files are stat'ed; when one changed, new connections use the
+   * new files (idle ones are closed, requests in flight finish on theirs). A file that cannot
+   * be read mid-rotation keeps the previous settings until the next check. Returns the check
+   * when one is due or running (the scrape waits for it: a stat, rarely a read).
+   */
+  private maybeReloadTls(): Promise<void> | undefined {
+    if (this.tlsStamp === '') return undefined;
+    if (this.tlsCheck !== undefined) return this.tlsCheck;
+    if (performance.now() - this.tlsCheckedAt < this.tlsCheckIntervalMs) return undefined;
+    this.tlsCheckedAt = performance.now();
+    this.tlsCheck = (async () => {
+      const stamp = await tlsFilesStamp(this.cfg);
+      if (stamp === this.tlsStamp) return;
+      const opts = await readTlsOptions(this.cfg);
+      if (this.closed) return;
+      const old = this.http;
+      this.http = new Http1Client(opts);
+      this.tlsStamp = stamp;
+      old.close();
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.tlsCheck = undefined));
+    return this.tlsCheck;
   }
 
   /**
@@ -73,6 +105,8 @@ export class ScrapeClient {
    */
   async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<ScrapeResponse> {
     const headers = [`Accept: ${acceptHeader}`, 'Accept-Encoding: gzip', 'User-Agent: Vigie', `X-Prometheus-Scrape-Timeout-Seconds: ${timeoutMs / 1000}`];
+    const check = this.maybeReloadTls();
+    if (check !== undefined) await check;
     const auth = await this.authHeader();
     if (auth !== undefined) headers.push(`Authorization: ${auth}`);
     const { origin, path } = this.parse(url);
@@ -139,4 +173,61 @@ export class ScrapeClient {
     }
     return undefined;
   }
+}
+
+function tlsFiles(cfg: ScrapeConfig): string[] {
+  const t = cfg.tls_config;
+  return [t.ca_file, t.cert_file, t.key_file].filter((f): f is string => f !== undefined);
+}
+
+/** Identity of the job's TLS files: inode, size and mtime of each (a missing one is marked). */
+async function tlsFilesStamp(cfg: ScrapeConfig): Promise<string> {
+  const parts = await Promise.all(
+    tlsFiles(cfg).map(async (f) => {
+      try {
+        const st = await stat(f, { bigint: true });
+        return `${st.ino}:${st.size}:${st.mtimeNs}`;
+      } catch {
+        return 'missing';
+      }
+    }),
+  );
+  return parts.join('|') || 'none';
+}
+
+/** The TLS options of a job, its files read now; throws ScrapeError naming an unreadable file. */
+async function readTlsOptions(cfg: ScrapeConfig): Promise<TlsOptions> {
+  const t = cfg.tls_config;
+  const read = async (f: string | undefined): Promise<Buffer | undefined> => {
+    if (f === undefined) return undefined;
+    try {
+      return await readFile(f);
+    } catch (err) {
+      throw new ScrapeError(`job ${cfg.job_name}: cannot read TLS file ${f}`, { cause: err });
+    }
+  };
+  const [ca, cert, key] = await Promise.all([read(t.ca_file), read(t.cert_file), read(t.key_file)]);
+  const opts: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = { rejectUnauthorized: !t.insecure_skip_verify };
+  if (ca !== undefined) opts.ca = ca;
+  if (cert !== undefined) opts.cert = cert;
+  if (key !== undefined) opts.key = key;
+  if (t.server_name !== undefined) opts.servername = t.server_name;
+  try {
+    // Fails here, naming the job, rather than at each connection: a bad PEM, a key that does not
+    // match. Node ignores a CA file without a valid certificate; Prometheus refuses it.
+    if (ca !== undefined) checkCertificates(ca);
+    createSecureContext({ ...opts });
+  } catch (err) {
+    throw new ScrapeError(`job ${cfg.job_name}: invalid TLS files (${[t.ca_file, t.cert_file, t.key_file].filter((f) => f !== undefined).join(', ')}): ${(err as Error).message}`, { cause: err });
+  }
+  return opts;
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Throws unless `pem` holds at least one certificate and every certificate in it parses. */
+function checkCertificates(pem: Buffer): void {
+  const blocks = pem.toString('latin1').match(PEM_CERT) ?? [];
+  if (blocks.length === 0) throw new Error('no PEM certificate in the CA file');
+  for (const b of blocks) new X509Certificate(b);
 }

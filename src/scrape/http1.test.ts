@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -343,6 +343,55 @@ test('http1: TLS with the CA, refused without it, and insecure_skip_verify; one 
     for (const c of [trusted, strict, insecure]) c.close();
     srv.closeAllConnections();
     srv.close();
+  }
+});
+
+test('ScrapeClient: rotated TLS files are picked up without a reload; a half-written rotation keeps the old ones', { skip: opensslMissing() }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-scrape-rotate-'));
+  const a = selfSigned(dir, 'a', 'localhost', 'DNS:localhost,IP:127.0.0.1');
+  const b = selfSigned(dir, 'b', 'localhost', 'DNS:localhost,IP:127.0.0.1');
+  const caFile = join(dir, 'ca.pem');
+  const replace = (content: Buffer | string): void => {
+    writeFileSync(`${caFile}.tmp`, content);
+    renameSync(`${caFile}.tmp`, caFile);
+  };
+  replace(a.cert);
+  const srv = https.createServer({ cert: a.cert, key: a.key }, (_q, res) => res.end('rotated 1\n'));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `https://localhost:${(srv.address() as AddressInfo).port}/metrics`;
+  const cfg = parseConfig(`scrape_configs:\n  - job_name: j\n    scheme: https\n    tls_config: {ca_file: '${caFile}'}\n    static_configs: [{targets: [a:1]}]\n`, 't.yml').config.scrape_configs[0]!;
+  replace('not a certificate');
+  await assert.rejects(ScrapeClient.create(cfg), new RegExp(`^ScrapeError: job j: invalid TLS files \\(${caFile}\\): no PEM certificate in the CA file$`));
+  replace(a.cert);
+  const c = await ScrapeClient.create(cfg, { tlsCheckIntervalMs: 0 });
+  const scrape = async (): Promise<string> => {
+    const r = await c.get(url, 'text/plain', 10_000, never());
+    const text = Buffer.from(r.body).toString();
+    r.release();
+    return text;
+  };
+  const reconnect = (): void => srv.closeAllConnections(); // the next scrape makes a new TLS handshake
+  try {
+    assert.equal(await scrape(), 'rotated 1\n');
+    // A rotation caught half-way (the CA file gone, then garbage) keeps the previous settings.
+    rmSync(caFile);
+    reconnect();
+    assert.equal(await scrape(), 'rotated 1\n', 'missing CA file: previous settings kept');
+    replace('-----BEGIN CERTIFICATE-----\nnot base64\n');
+    reconnect();
+    assert.equal(await scrape(), 'rotated 1\n', 'garbled CA file: previous settings kept');
+    // The server moves to certificate b: refused while the CA file does not trust it.
+    srv.setSecureContext({ cert: b.cert, key: b.key });
+    replace(a.cert);
+    reconnect();
+    await assert.rejects(scrape(), /self[- ]signed/i);
+    replace(b.cert);
+    assert.equal(await scrape(), 'rotated 1\n', 'the new CA is used at the next scrape, no reload');
+  } finally {
+    c.close();
+    srv.closeAllConnections();
+    srv.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
