@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { VigieError } from '../common/index.js';
+import { DurationError, parseDuration } from '../config/index.js';
 import { EXPORT_FORMATS, type ExportFormat, TimeParseError, parseTime } from '../exchange/index.js';
 import { type ListenAddress, ListenAddressError, parseListenAddress } from '../server/index.js';
 
@@ -131,7 +132,8 @@ not be running on it (it holds a lock); use GET /api/v1/export on the server ins
 
 Flags:
   --match SELECTOR       Series selector, e.g. 'up' or '{job="node",instance=~"web.*"}' (repeatable)
-  --from TIME            Start, inclusive: RFC 3339 (2024-01-15T00:00:00Z), a date (2024-01-15, UTC) or unix seconds
+  --from TIME            Start, inclusive: RFC 3339 (2024-01-15T00:00:00Z), a date (2024-01-15, UTC),
+                         unix seconds, or relative to now: now, now-7d, now-1h30m
   --to TIME              End, inclusive (default: now)
   --format FORMAT        json (JSON lines, default) | csv | openmetrics
   --out DIR              Write files into DIR (created) instead of stdout
@@ -298,8 +300,24 @@ function nonEmpty(name: string, v: string | undefined): string | undefined {
   return v;
 }
 
-function timeFlag(name: string, v: string | undefined, fallback: () => number): number {
+/** `now`, `now-7d`, `now+1h` (Prometheus durations) against `now` (ms); undefined for other forms. */
+function relativeTime(name: string, v: string, now: number): number | undefined {
+  const m = /^now(?:([+-])(.+))?$/.exec(v.trim());
+  if (m === null) return undefined;
+  if (m[2] === undefined) return now;
+  try {
+    const d = parseDuration(m[2]);
+    return m[1] === '-' ? now - d : now + d;
+  } catch (err) {
+    if (err instanceof DurationError) throw new UsageError(`--${name}: invalid time ${JSON.stringify(v)}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+function timeFlag(name: string, v: string | undefined, fallback: () => number, now: number): number {
   if (v === undefined) return fallback();
+  const relative = relativeTime(name, v, now);
+  if (relative !== undefined) return relative;
   try {
     return parseTime(v);
   } catch (err) {
@@ -327,9 +345,10 @@ function parseExport(args: readonly string[]): Command {
   const match = values.match ?? [];
   if (match.length === 0) throw new UsageError('vigie export: --match SELECTOR is required (e.g. --match \'{job="node"}\')');
   const fromText = nonEmpty('from', values.from);
-  if (fromText === undefined) throw new UsageError('vigie export: --from TIME is required (RFC 3339, a date or unix seconds)');
-  const from = timeFlag('from', fromText, () => 0);
-  const to = timeFlag('to', nonEmpty('to', values.to), () => Date.now());
+  if (fromText === undefined) throw new UsageError('vigie export: --from TIME is required (RFC 3339, a date, unix seconds or now-7d)');
+  const now = Date.now();
+  const from = timeFlag('from', fromText, () => 0, now);
+  const to = timeFlag('to', nonEmpty('to', values.to), () => now, now);
   if (to < from) throw new UsageError('vigie export: --to is before --from');
   const outDir = nonEmpty('out', values.out);
   const split = values.split === undefined ? undefined : oneOf('split', values.split, ['day', 'week'] as const, 'day');

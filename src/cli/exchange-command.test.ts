@@ -23,6 +23,19 @@ describe('vigie export / import arguments', () => {
     assert.deepEqual(c, { kind: 'export', flags: { match: ['up', '{job="a"}'], from: T0, to: T0 + DAY, format: 'csv', outDir: 'logs', split: 'day', dataDir: './data' } });
     assert.deepEqual(parseCommandLine(['import', 'f.om']), { kind: 'import', flags: { file: 'f.om', format: 'auto', dataDir: './data' } });
   });
+  it('takes times relative to now', () => {
+    const before = Date.now();
+    const c = parseCommandLine(['export', '--match', 'up', '--from', 'now-7d', '--to', 'now-1h30m']);
+    const after = Date.now();
+    assert.equal(c.kind, 'export');
+    if (c.kind !== 'export') return;
+    assert.equal(c.flags.to - c.flags.from, 7 * DAY - 5_400_000, 'both against the same now');
+    assert.ok(c.flags.to >= before - 5_400_000 && c.flags.to <= after - 5_400_000);
+    const n = parseCommandLine(['export', '--match', 'up', '--from', 'now-1d', '--to', 'now']);
+    assert.ok(n.kind === 'export' && n.flags.to - n.flags.from === DAY);
+    assert.throws(() => parseCommandLine(['export', '--match', 'up', '--from', 'now-7x']), /--from: invalid time "now-7x"/);
+    assert.throws(() => parseCommandLine(['export', '--match', 'up', '--from', 'now-']), /--from: invalid time "now-"/);
+  });
   for (const bad of [
     ['export', '--from', '0'],
     ['export', '--match', 'up'],
@@ -109,6 +122,7 @@ describe('vigie import and export (real database)', () => {
     const r = await run(['export', '--match', 'temp', '--from', '2024-01-14', '--to', '2024-01-17', '--format', 'csv', '--out', out, '--split', 'day', '--data-dir', join(dir, 'a')]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual((await readdir(out)).sort(), ['2024-01-15.csv', '2024-01-16.csv']);
+    assert.match(r.err, /^exported 4 samples of 2 series into 2 file\(s\) in /, 'a series in both files counts once');
     const day2 = await readFile(join(out, '2024-01-16.csv'), 'utf8');
     assert.equal(day2, `series,timestamp_ms,time,value\n"temp{room=""kitchen""}",${T0 + DAY + 60_000},2024-01-16T00:01:00.000Z,21.5\n`);
   });

@@ -63,11 +63,12 @@ export function parseMatchFlags(match: readonly string[]): Matcher[][] {
 export async function writeExport(queryable: Queryable, flags: ExportFlags, env: ExportEnv): Promise<{ series: number; samples: number; files: string[] }> {
   const selectors = parseMatchFlags(flags.match);
   if (flags.outDir !== undefined) await mkdir(flags.outDir, { recursive: true });
-  let series = 0;
+  // A series spanning several periods (files) counts once.
+  const seriesKeys = new Set<string>();
   let samples = 0;
   const files: string[] = [];
   for (const p of exportPeriods(flags)) {
-    const counts = newExportCounts();
+    const counts = { ...newExportCounts(), seriesKeys };
     const gen = exportSamples(queryable, { selectors, mint: p.from, maxt: p.to, format: flags.format }, counts);
     if (p.name === undefined || flags.outDir === undefined) {
       for await (const piece of gen) await env.stdout(piece);
@@ -90,10 +91,9 @@ export async function writeExport(queryable: Queryable, flags: ExportFlags, env:
         files.push(path);
       }
     }
-    series += counts.series;
     samples += counts.samples;
   }
-  return { series, samples, files };
+  return { series: seriesKeys.size, samples, files };
 }
 
 /** `vigie export`: opens the data directory, writes the export, reports on stderr. Returns the exit code. */

@@ -1,5 +1,5 @@
 import { throwIfAborted } from '../common/index.js';
-import { type Matcher, isStaleNaN, type Labels } from '../model/index.js';
+import { type Matcher, isStaleNaN, labelsKey, type Labels } from '../model/index.js';
 import type { Queryable, SampleIterator } from '../storage/index.js';
 import { metricNames, selectByName } from './select.js';
 import { CSV_HEADER, type ExportFormat, csvField, formatSeconds, formatSeriesText, formatValue, jsonValue, labelsJson } from './format.js';
@@ -22,6 +22,8 @@ export interface ExportRequest {
 /** Running totals of an export, filled in while the generator runs. */
 export interface ExportCounts {
   series: number;
+  /** When set, the key of every series written is added (distinct series over several exports). */
+  seriesKeys?: Set<string>;
   samples: number;
   /** Oldest / newest timestamp written (ms); Infinity / -Infinity when nothing was. */
   minTime: number;
@@ -61,6 +63,7 @@ export async function* exportSamples(queryable: Queryable, req: ExportRequest, c
         const n = readSamples(scratch, s.iterator(), req.mint, req.maxt);
         if (n === 0) continue;
         counts.series++;
+        counts.seriesKeys?.add(labelsKey(s.labels));
         counts.samples += n;
         if (scratch.ts[0]! < counts.minTime) counts.minTime = scratch.ts[0]!;
         if (scratch.ts[n - 1]! > counts.maxTime) counts.maxTime = scratch.ts[n - 1]!;
