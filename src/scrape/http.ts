@@ -113,7 +113,7 @@ export class ScrapeClient {
 
   /**
    * GETs `url`, following redirects as Go's http.Client does for a GET when follow_redirects
-   * is on (see `request`). Aborts on `signal`; fails on a final status other than 2xx, an
+   * is on (see `request`). Aborts on `signal`; fails on a final status other than 200, an
    * unknown Content-Encoding or a body (compressed or not) above body_size_limit.
    */
   async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<ScrapeResponse> {
@@ -130,7 +130,8 @@ export class ScrapeClient {
       if (signal.aborted) throw new ScrapeError(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `scrape timed out after ${timeoutMs / 1000}s` : 'scrape aborted', { cause: e });
       throw new ScrapeError(transportMessage(e), { cause: e });
     }
-    if (res.status < 200 || res.status > 299) {
+    // As Prometheus' readResponse: anything but 200 fails the scrape (a 204 or 206 too).
+    if (res.status !== 200) {
       res.release();
       throw new ScrapeError(`server returned HTTP status ${res.status} ${res.reason}`.trimEnd());
     }

@@ -291,6 +291,30 @@ test('a Location of raw bytes (not UTF-8, control characters) is resolved as a p
   }
 });
 
+test('a final status other than 200 fails the scrape, 2xx included, as Prometheus', async () => {
+  const a = await Srv.start();
+  let status = 204;
+  a.handler = (_req, res) => {
+    res.statusCode = status;
+    res.end(status === 204 ? undefined : 'm 1\n');
+  };
+  const r = await run(job(a.address));
+  try {
+    for (const [s, text] of [[204, 'No Content'], [203, 'Non-Authoritative Information'], [206, 'Partial Content'], [500, 'Internal Server Error']] as const) {
+      status = s;
+      await r.scrape();
+      assert.deepEqual(r.up(), [0], String(s));
+      assert.deepEqual(r.errors(), [`server returned HTTP status ${s} ${text}`]);
+    }
+    status = 200;
+    await r.scrape();
+    assert.deepEqual(r.up(), [1]);
+  } finally {
+    await r.close();
+    await a.close();
+  }
+});
+
 // ---------------------------------------------------------------------------------------
 // bearer_token, enable_compression, scrape_protocols, fallback_scrape_protocol
 
