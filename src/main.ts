@@ -204,7 +204,7 @@ export const startServer: StartServer = async (opts: ServerOptions): Promise<Run
         const q = { queryable, engine, clock: systemClock, timeoutMs: qc.timeout };
         registerQueryRoutes(app, q);
         registerMetaRoutes(app, q);
-        registerTargetsRoute(app, { active: () => scrape.targets(), dropped: () => scrape.droppedTargets() });
+        registerTargetsRoute(app, { active: () => scrape.targets(), dropped: () => scrape.droppedTargets(), droppedCounts: () => scrape.droppedTargetCounts() });
         ruleRoutes({ groups: () => rules.manager?.groups() ?? [], history: alertHistory })(app, deps);
         registerStatusRoutes(app, {
           version: opts.version,

@@ -47,6 +47,8 @@ describe('Prometheus HTTP API', () => {
           registerTargetsRoute(app, {
             active: () => [{ scrapePool: 'api', health: 'up' }, { scrapePool: 'db', health: 'down' }],
             dropped: () => [{ scrapePool: 'api' }],
+            // keep_dropped_targets kept 1 of the 3 dropped; every pool is counted, as Prometheus.
+            droppedCounts: () => ({ api: 3, db: 0 }),
           });
           registerStatusRoutes(app, {
             version: '1.2.3',
@@ -157,7 +159,8 @@ describe('Prometheus HTTP API', () => {
   it('lists scrape targets in Prometheus\' shape, filtered by state and pool', async () => {
     const all = (await get('/api/v1/targets')).body['data'] as { activeTargets: unknown[]; droppedTargets: unknown[]; droppedTargetCounts: Record<string, number> };
     assert.equal(all.activeTargets.length, 2);
-    assert.deepEqual(all.droppedTargetCounts, { api: 1 });
+    assert.deepEqual(all.droppedTargets, [{ scrapePool: 'api' }]);
+    assert.deepEqual(all.droppedTargetCounts, { api: 3, db: 0 });
     const db = (await get('/api/v1/targets?state=active&scrapePool=db')).body['data'] as { activeTargets: { health: string }[]; droppedTargets: unknown[] };
     assert.deepEqual(db.activeTargets.map((t) => t.health), ['down']);
     assert.deepEqual(db.droppedTargets, []);

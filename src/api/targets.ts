@@ -5,6 +5,11 @@ import { params, one } from './params.js';
 export interface TargetsDeps {
   readonly active: () => readonly { readonly scrapePool: string }[];
   readonly dropped: () => readonly { readonly scrapePool: string }[];
+  /**
+   * Dropped targets per pool, every pool listed, counting those keep_dropped_targets did not
+   * keep (Prometheus' droppedTargetCounts); default: counted from `dropped`.
+   */
+  readonly droppedCounts?: () => Readonly<Record<string, number>>;
 }
 
 /**
@@ -18,8 +23,13 @@ export function registerTargetsRoute(app: FastifyInstance, deps: TargetsDeps): v
     const pool = one(p, 'scrapePool');
     const inPool = (t: { scrapePool: string }): boolean => pool === undefined || pool === '' || t.scrapePool === pool;
     const dropped = deps.dropped();
-    const counts: Record<string, number> = {};
-    for (const t of dropped) counts[t.scrapePool] = (counts[t.scrapePool] ?? 0) + 1;
+    let counts: Readonly<Record<string, number>>;
+    if (deps.droppedCounts !== undefined) counts = deps.droppedCounts();
+    else {
+      const c: Record<string, number> = {};
+      for (const t of dropped) c[t.scrapePool] = (c[t.scrapePool] ?? 0) + 1;
+      counts = c;
+    }
     return Promise.resolve({
       status: 'success',
       data: {

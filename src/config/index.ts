@@ -17,6 +17,8 @@ export {
   type BasicAuthConfig,
   type FileSDConfig,
   type ScrapeConfig,
+  type ScrapeProtocol,
+  type TLSVersion,
   type StaticConfig,
   type TLSConfig,
   type GlobalConfig,

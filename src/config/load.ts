@@ -181,5 +181,7 @@ function toIssues(iss: z.core.$ZodIssue, data: unknown, doc: Document, lc: LineC
     default:
       message = iss.message;
   }
-  return [{ file, ...positionOf(doc, lc, iss.path), path: formatPath(iss.path), message }];
+  // A refused key (`params: {at: 'key'}`, see schema.ts) is shown at the key, like an unknown one.
+  const at = iss.code === 'custom' && (iss.params as { at?: unknown } | undefined)?.at === 'key' ? 'key' : 'value';
+  return [{ file, ...positionOf(doc, lc, iss.path, at), path: formatPath(iss.path), message }];
 }

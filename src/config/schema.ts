@@ -63,19 +63,6 @@ const labelMap = z
 
 const looseMap = z.record(z.string(), z.unknown());
 
-const globalSchema = z
-  .strictObject({
-    scrape_interval: duration('1m', 60_000),
-    scrape_timeout: duration('10s', 10_000),
-    evaluation_interval: duration('1m', 60_000),
-    external_labels: labelMap.default({}),
-  })
-  .superRefine((g, ctx) => {
-    if (g.scrape_timeout > g.scrape_interval) {
-      ctx.addIssue({ code: 'custom', path: ['scrape_timeout'], message: `${formatDuration(g.scrape_timeout)} must not be greater than scrape_interval (${formatDuration(g.scrape_interval)})` });
-    }
-  });
-
 const storageSchema = z.strictObject({
   retention: z
     .strictObject({
@@ -150,9 +137,95 @@ const authorizationSchema = z
   .strictObject({ type: z.string().default('Bearer'), credentials: optionalString, credentials_file: optionalString })
   .refine((a) => a.credentials === undefined || a.credentials_file === undefined, 'at most one of authorization credentials & credentials_file must be configured')
   .refine((a) => a.type.toLowerCase() !== 'basic', 'authorization type cannot be set to "basic", use "basic_auth" instead');
+const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
+/** prometheus/common's TLSConfig: inline PEM (`ca`, `cert`, `key`) or files, at most one of each. */
 const tlsConfigSchema = z
-  .strictObject({ ca_file: optionalString, cert_file: optionalString, key_file: optionalString, server_name: optionalString, insecure_skip_verify: z.boolean().default(false) })
-  .refine((t) => (t.cert_file === undefined) === (t.key_file === undefined), 'tls_config needs both cert_file and key_file, or neither');
+  .strictObject({
+    ca: optionalString,
+    cert: optionalString,
+    key: optionalString,
+    ca_file: optionalString,
+    cert_file: optionalString,
+    key_file: optionalString,
+    server_name: optionalString,
+    insecure_skip_verify: z.boolean().default(false),
+    min_version: z.enum(TLS_VERSIONS).optional(),
+    max_version: z.enum(TLS_VERSIONS).optional(),
+  })
+  .superRefine((t, ctx) => {
+    const add = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+    const set = (...xs: (string | undefined)[]): number => xs.filter((x) => x !== undefined && x !== '').length;
+    if (set(t.ca, t.ca_file) > 1) add('ca_file', 'at most one of ca & ca_file must be configured');
+    if (set(t.cert, t.cert_file) > 1) add('cert_file', 'at most one of cert & cert_file must be configured');
+    if (set(t.key, t.key_file) > 1) add('key_file', 'at most one of key and key_file must be configured');
+    const cert = set(t.cert, t.cert_file) > 0;
+    const key = set(t.key, t.key_file) > 0;
+    if (cert && !key) add('key_file', 'exactly one of key or key_file must be configured when a client certificate is configured');
+    if (key && !cert) add('cert_file', 'exactly one of cert or cert_file must be configured when a client key is configured');
+    if (t.min_version !== undefined && t.max_version !== undefined && t.max_version < t.min_version) {
+      add('max_version', 'tls_config.max_version must be greater than or equal to tls_config.min_version if both are specified');
+    }
+  });
+
+/**
+ * A key Vigie refuses with a clear message (the issue points at the key): `when(v)` says
+ * whether the value asks for the feature (default: any value does).
+ */
+function refused(message: string, when: (v: unknown) => boolean = () => true) {
+  return z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v !== undefined && v !== null && when(v)) ctx.addIssue({ code: 'custom', message, params: { at: 'key' } });
+    })
+    .transform((): undefined => undefined);
+}
+
+/** Refused keys of prometheus/common's HTTPClientConfig (proxies, OAuth 2.0): false / empty values ask for nothing. */
+const refusedHttpClientKeys = {
+  proxy_url: refused('proxy_url is not supported by Vigie (it connects directly)', (v) => v !== ''),
+  no_proxy: refused('no_proxy is not supported by Vigie (proxies are not supported)', (v) => v !== ''),
+  proxy_from_environment: refused('proxy_from_environment is not supported by Vigie (proxies are not supported)', (v) => v !== false),
+  proxy_connect_header: refused('proxy_connect_header is not supported by Vigie (proxies are not supported)', (v) => !(typeof v === 'object' && Object.keys(v as object).length === 0)),
+  oauth2: refused('oauth2 is not supported by Vigie (use authorization with a token, or basic_auth)'),
+};
+
+/** Prometheus' exposition protocols as scrape_protocols and fallback_scrape_protocol name them. */
+const SCRAPE_PROTOCOLS = ['PrometheusProto', 'OpenMetricsText0.0.1', 'OpenMetricsText1.0.0', 'PrometheusText0.0.4', 'PrometheusText1.0.0'] as const;
+/** Prometheus' default scrape_protocols (without scrape_native_histograms). */
+const DEFAULT_SCRAPE_PROTOCOLS = ['OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText1.0.0', 'PrometheusText0.0.4'] as const;
+
+/** `scrape_protocols`, validated as Prometheus does; Vigie also needs one text protocol (it has no protobuf parser). */
+const scrapeProtocols = z
+  .array(z.enum(SCRAPE_PROTOCOLS))
+  .superRefine((ps, ctx) => {
+    if (ps.length === 0) ctx.addIssue({ code: 'custom', message: 'scrape_protocols cannot be empty' });
+    else if (new Set(ps).size !== ps.length) ctx.addIssue({ code: 'custom', message: `duplicated protocol in scrape_protocols, got [${ps.join(' ')}]` });
+    else if (ps.every((p) => p === 'PrometheusProto')) ctx.addIssue({ code: 'custom', message: 'PrometheusProto alone is not supported by Vigie (no protobuf parser): add a text protocol such as PrometheusText0.0.4' });
+  })
+  .optional();
+
+const globalSchema = z
+  .strictObject({
+    scrape_interval: duration('1m', 60_000),
+    scrape_timeout: duration('10s', 10_000),
+    evaluation_interval: duration('1m', 60_000),
+    external_labels: labelMap.default({}),
+    // Defaults of the scrape_configs' own keys (Prometheus 2.45+); 0 = no limit.
+    sample_limit: limit,
+    target_limit: limit,
+    label_limit: limit,
+    label_name_length_limit: limit,
+    label_value_length_limit: limit,
+    body_size_limit: byteSize('10MB', 0),
+    keep_dropped_targets: limit,
+    scrape_protocols: scrapeProtocols,
+  })
+  .superRefine((g, ctx) => {
+    if (g.scrape_timeout > g.scrape_interval) {
+      ctx.addIssue({ code: 'custom', path: ['scrape_timeout'], message: `${formatDuration(g.scrape_timeout)} must not be greater than scrape_interval (${formatDuration(g.scrape_interval)})` });
+    }
+  });
 
 const staticConfigSchema = z.strictObject({
   targets: z
@@ -165,6 +238,10 @@ const staticConfigSchema = z.strictObject({
     }),
   labels: labelMap.default({}),
 });
+
+/** Prometheus' service discovery kinds Vigie lacks (static, file, http and dns are supported). */
+const UNSUPPORTED_SD = ['aws', 'azure', 'consul', 'digitalocean', 'docker', 'dockerswarm', 'ec2', 'ecs', 'elasticache', 'eureka', 'gce', 'hetzner', 'ionos', 'kubernetes', 'kuma', 'lightsail', 'linode', 'marathon', 'msk', 'nerve', 'nomad', 'oci', 'openstack', 'outscale', 'ovhcloud', 'puppetdb', 'rds', 'scaleway', 'serverset', 'stackit', 'triton', 'uyuni', 'vultr'] as const;
+const refusedSdKeys = Object.fromEntries(UNSUPPORTED_SD.map((k) => [`${k}_sd_configs`, refused('not supported by Vigie (supported: static_configs, file_sd_configs, http_sd_configs, dns_sd_configs)')])) as Record<`${(typeof UNSUPPORTED_SD)[number]}_sd_configs`, ReturnType<typeof refused>>;
 
 const scrapeConfigSchema = z
   .strictObject({
@@ -191,13 +268,47 @@ const scrapeConfigSchema = z
     basic_auth: basicAuthSchema.optional(),
     authorization: authorizationSchema.optional(),
     tls_config: tlsConfigSchema.prefault({}),
+    // 0 = not set: resolved from `global` in configSchema below (Prometheus' limits and sizes).
     sample_limit: limit,
     label_limit: limit,
     label_name_length_limit: limit,
     label_value_length_limit: limit,
     body_size_limit: byteSize('10MB', 0),
+    target_limit: limit,
+    keep_dropped_targets: limit,
+    // Undefined = not set: global.scrape_protocols, else Prometheus' default.
+    scrape_protocols: scrapeProtocols,
+    fallback_scrape_protocol: z
+      .enum(SCRAPE_PROTOCOLS)
+      .refine((p) => p !== 'PrometheusProto', 'PrometheusProto is not supported by Vigie (no protobuf parser)')
+      .optional(),
+    track_timestamps_staleness: z.boolean().default(false),
+    enable_compression: z.boolean().default(true),
+    // Deprecated Prometheus forms of `authorization: {credentials(_file)}`; folded into it below.
+    bearer_token: optionalString,
+    bearer_token_file: optionalString,
+    follow_redirects: z.boolean().default(true),
+    // Accepted; Vigie scrapes over HTTP/1.1.
+    enable_http2: z.boolean().default(true),
+    ...refusedHttpClientKeys,
+    ...refusedSdKeys,
   })
-  .refine((s) => s.basic_auth === undefined || s.authorization === undefined, 'at most one of basic_auth and authorization must be configured');
+  .superRefine((s, ctx) => {
+    // prometheus/common's HTTPClientConfig.Validate, for what Vigie accepts.
+    const add = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+    const token = s.bearer_token !== undefined && s.bearer_token !== '';
+    const tokenFile = s.bearer_token_file !== undefined && s.bearer_token_file !== '';
+    if (token && tokenFile) add('bearer_token_file', 'at most one of bearer_token & bearer_token_file must be configured');
+    if (s.basic_auth !== undefined && (token || tokenFile)) add('basic_auth', 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
+    if (s.authorization !== undefined && (token || tokenFile)) add('authorization', 'authorization is not compatible with bearer_token & bearer_token_file');
+    if (s.basic_auth !== undefined && s.authorization !== undefined) add('authorization', 'at most one of basic_auth and authorization must be configured');
+  })
+  .transform(({ bearer_token, bearer_token_file, ...s }) => {
+    if (s.authorization !== undefined || s.basic_auth !== undefined) return s;
+    if (bearer_token_file !== undefined && bearer_token_file !== '') return { ...s, authorization: { type: 'Bearer', credentials_file: bearer_token_file } };
+    if (bearer_token !== undefined && bearer_token !== '') return { ...s, authorization: { type: 'Bearer', credentials: bearer_token } };
+    return s;
+  });
 
 const remoteWriteSchema = z
   .strictObject({
@@ -221,10 +332,21 @@ const remoteWriteSchema = z
         min_backoff: duration('30ms', 30),
         max_backoff: duration('5s', 5_000),
         retry_on_http_429: z.boolean().default(true),
+        // 0 = no limit; older samples are dropped when queued and before each send attempt.
+        sample_age_limit: duration('1h', 0),
         max_bytes: byteSize('1GiB', 2 ** 30),
       })
       .prefault({}),
     metadata_config: looseMap.default({}),
+    // Accepted; Vigie sends float samples only, over HTTP/1.1, and a 3xx is a failed send.
+    send_exemplars: z.boolean().default(false),
+    send_native_histograms: z.boolean().default(false),
+    follow_redirects: z.boolean().default(true),
+    enable_http2: z.boolean().default(false),
+    ...refusedHttpClientKeys,
+    sigv4: refused('sigv4 is not supported by Vigie'),
+    azuread: refused('azuread is not supported by Vigie'),
+    google_iam: refused('google_iam is not supported by Vigie'),
   })
   .refine((r) => [r.basic_auth, r.authorization, r.bearer_token ?? r.bearer_token_file].filter((x) => x !== undefined).length <= 1, 'at most one of basic_auth, authorization and bearer_token(_file) must be configured');
 
@@ -302,13 +424,28 @@ export const configSchema = fileSchema.transform((c, ctx) => {
   const scrape_configs = c.scrape_configs.map((s, i) => {
     if (seen.has(s.job_name)) ctx.addIssue({ code: 'custom', path: ['scrape_configs', i, 'job_name'], message: `found multiple scrape configs with job name ${JSON.stringify(s.job_name)}` });
     seen.add(s.job_name);
-    const scrape_interval = s.scrape_interval === 0 ? c.global.scrape_interval : s.scrape_interval;
+    const g = c.global;
+    const scrape_interval = s.scrape_interval === 0 ? g.scrape_interval : s.scrape_interval;
     let scrape_timeout = s.scrape_timeout;
-    if (scrape_timeout === 0) scrape_timeout = Math.min(c.global.scrape_timeout, scrape_interval);
+    if (scrape_timeout === 0) scrape_timeout = Math.min(g.scrape_timeout, scrape_interval);
     else if (scrape_timeout > scrape_interval) {
       ctx.addIssue({ code: 'custom', path: ['scrape_configs', i, 'scrape_timeout'], message: `${formatDuration(scrape_timeout)} must not be greater than scrape_interval (${formatDuration(scrape_interval)})` });
     }
-    return { ...s, scrape_interval, scrape_timeout };
+    // As Prometheus' ScrapeConfig.Validate: a limit left at 0 takes the global one.
+    const inherit = (own: number, global: number): number => (own === 0 ? global : own);
+    return {
+      ...s,
+      scrape_interval,
+      scrape_timeout,
+      sample_limit: inherit(s.sample_limit, g.sample_limit),
+      target_limit: inherit(s.target_limit, g.target_limit),
+      label_limit: inherit(s.label_limit, g.label_limit),
+      label_name_length_limit: inherit(s.label_name_length_limit, g.label_name_length_limit),
+      label_value_length_limit: inherit(s.label_value_length_limit, g.label_value_length_limit),
+      body_size_limit: inherit(s.body_size_limit, g.body_size_limit),
+      keep_dropped_targets: inherit(s.keep_dropped_targets, g.keep_dropped_targets),
+      scrape_protocols: s.scrape_protocols ?? g.scrape_protocols ?? DEFAULT_SCRAPE_PROTOCOLS,
+    };
   });
   const probeJobs = new Set<string>();
   for (const [i, p] of c.probes.entries()) {

@@ -51,7 +51,21 @@ export interface GlobalConfig {
   readonly evaluation_interval: number;
   /** Labels added to series and alerts leaving Vigie; names match [a-zA-Z_][a-zA-Z0-9_]*. */
   readonly external_labels: Readonly<Record<string, string>>;
+  /** Defaults of the scrape_configs keys of the same names (0 = no limit); a job's own non-zero value wins. */
+  readonly sample_limit: number;
+  readonly target_limit: number;
+  readonly label_limit: number;
+  readonly label_name_length_limit: number;
+  readonly label_value_length_limit: number;
+  /** bytes */
+  readonly body_size_limit: number;
+  readonly keep_dropped_targets: number;
+  /** Default scrape_protocols of the jobs; undefined = Prometheus' default. */
+  readonly scrape_protocols?: readonly ScrapeProtocol[] | undefined;
 }
+
+/** Prometheus' exposition protocols (scrape_protocols, fallback_scrape_protocol). */
+export type ScrapeProtocol = 'PrometheusProto' | 'OpenMetricsText0.0.1' | 'OpenMetricsText1.0.0' | 'PrometheusText0.0.4' | 'PrometheusText1.0.0';
 
 export interface StorageConfig {
   readonly retention: {
@@ -106,8 +120,9 @@ export interface LoginRateLimitConfig {
 
 /**
  * One `scrape_configs` entry, in Prometheus' shape. Durations in ms, sizes in bytes;
- * limits are 0 for "no limit". Interval and timeout are resolved against `global`
- * (timeout never above the interval).
+ * limits are 0 for "no limit". Interval, timeout, limits and scrape_protocols are resolved
+ * against `global` (timeout never above the interval). The deprecated bearer_token(_file)
+ * come out as `authorization` (type Bearer), as Prometheus reads them.
  */
 export interface ScrapeConfig {
   readonly job_name: string;
@@ -133,6 +148,22 @@ export interface ScrapeConfig {
   readonly label_name_length_limit: number;
   readonly label_value_length_limit: number;
   readonly body_size_limit: number;
+  /** More active targets than this (after relabeling) fail every target of the job; 0 = no limit. */
+  readonly target_limit: number;
+  /** Targets dropped by relabeling kept for /api/v1/targets; 0 = all. */
+  readonly keep_dropped_targets: number;
+  /** Builds the Accept header, most wanted first; PrometheusProto is left out of it (no protobuf parser). */
+  readonly scrape_protocols: readonly ScrapeProtocol[];
+  /** The format of a response whose Content-Type is missing, unparsable or unknown; never PrometheusProto. */
+  readonly fallback_scrape_protocol?: ScrapeProtocol | undefined;
+  /** Staleness markers also for series with explicit timestamps; default false. */
+  readonly track_timestamps_staleness: boolean;
+  /** Ask for gzip (default true); false sends `Accept-Encoding: identity`. */
+  readonly enable_compression: boolean;
+  /** Follow 3xx redirects as Go's client does (up to 10); default true. */
+  readonly follow_redirects: boolean;
+  /** Accepted for compatibility; Vigie scrapes over HTTP/1.1. */
+  readonly enable_http2: boolean;
 }
 
 /** A target group: `host:port` addresses and labels shared by them. */
@@ -161,13 +192,22 @@ export interface AuthorizationConfig {
   readonly credentials_file?: string | undefined;
 }
 
+/** prometheus/common's tls_config: at most one of `ca`/`ca_file` (and of cert, key); inline values are PEM text. */
 export interface TLSConfig {
+  readonly ca?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
   readonly ca_file?: string | undefined;
   readonly cert_file?: string | undefined;
   readonly key_file?: string | undefined;
   readonly server_name?: string | undefined;
   readonly insecure_skip_verify: boolean;
+  /** Undefined: TLS 1.2 minimum and TLS 1.3 maximum (Go's and Node's defaults). */
+  readonly min_version?: TLSVersion | undefined;
+  readonly max_version?: TLSVersion | undefined;
 }
+
+export type TLSVersion = 'TLS10' | 'TLS11' | 'TLS12' | 'TLS13';
 
 /**
  * One `remote_write` entry, in Prometheus' shape. Durations in ms. At most one of
@@ -190,6 +230,11 @@ export interface RemoteWriteConfig {
   readonly queue_config: RemoteWriteQueueConfig;
   /** Accepted for compatibility; metadata is not sent. */
   readonly metadata_config: Readonly<Record<string, unknown>>;
+  /** Accepted for compatibility (no effect): Vigie sends float samples only, over HTTP/1.1, and a 3xx fails the send. */
+  readonly send_exemplars: boolean;
+  readonly send_native_histograms: boolean;
+  readonly follow_redirects: boolean;
+  readonly enable_http2: boolean;
 }
 
 export interface RemoteWriteQueueConfig {
@@ -207,6 +252,8 @@ export interface RemoteWriteQueueConfig {
   readonly max_backoff: number;
   /** Retry on 429 like a 5xx (default true); when false a 429 drops the batch. */
   readonly retry_on_http_429: boolean;
+  /** ms; samples older than this when queued or at a send attempt are dropped (samplesDropped); 0 (default) = none. */
+  readonly sample_age_limit: number;
   /** Vigie's own: bytes the on-disk queue may hold; oldest batches are dropped beyond. Default 1GiB. */
   readonly max_bytes: number;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { RemoteWriteConfig } from '../config/index.js';
+import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions, request as httpsRequest } from 'node:https';
+import type { SecureVersion } from 'node:tls';
+import type { RemoteWriteConfig, TLSConfig, TLSVersion } from '../config/index.js';
 
 /** The outcome of one POST. `retryable` is true for network errors, 5xx and (when configured) 429. */
 export type SendResult = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly retryable: boolean; readonly status: number; readonly message: string };
@@ -20,19 +21,7 @@ export class RemoteWriteClient {
     private readonly userAgent: string,
   ) {
     this.url = new URL(cfg.url);
-    const tls = cfg.tls_config;
-    this.agent =
-      this.url.protocol === 'https:'
-        ? new HttpsAgent({
-            keepAlive: true,
-            maxSockets: 1,
-            rejectUnauthorized: !tls.insecure_skip_verify,
-            ...(tls.ca_file !== undefined ? { ca: readFileSync(tls.ca_file) } : {}),
-            ...(tls.cert_file !== undefined ? { cert: readFileSync(tls.cert_file) } : {}),
-            ...(tls.key_file !== undefined ? { key: readFileSync(tls.key_file) } : {}),
-            ...(tls.server_name !== undefined ? { servername: tls.server_name } : {}),
-          })
-        : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsAgentOptions(cfg.tls_config) }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   }
 
   private headers(length: number): Record<string, string> {
@@ -94,4 +83,26 @@ export class RemoteWriteClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+const NODE_TLS_VERSIONS: Readonly<Record<TLSVersion, SecureVersion>> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+
+/**
+ * Node's TLS options from a tls_config: inline `ca`/`cert`/`key` (PEM text) or the files, read
+ * now (throws when one cannot be read), server name, verification, min/max versions.
+ */
+function tlsAgentOptions(tls: TLSConfig): HttpsAgentOptions {
+  const pem = (inline: string | undefined, file: string | undefined): string | Buffer | undefined => (inline !== undefined && inline !== '' ? inline : file !== undefined && file !== '' ? readFileSync(file) : undefined);
+  const ca = pem(tls.ca, tls.ca_file);
+  const cert = pem(tls.cert, tls.cert_file);
+  const key = pem(tls.key, tls.key_file);
+  return {
+    rejectUnauthorized: !tls.insecure_skip_verify,
+    ...(ca !== undefined ? { ca } : {}),
+    ...(cert !== undefined ? { cert } : {}),
+    ...(key !== undefined ? { key } : {}),
+    ...(tls.server_name !== undefined ? { servername: tls.server_name } : {}),
+    ...(tls.min_version !== undefined ? { minVersion: NODE_TLS_VERSIONS[tls.min_version] } : {}),
+    ...(tls.max_version !== undefined ? { maxVersion: NODE_TLS_VERSIONS[tls.max_version] } : {}),
+  };
 }

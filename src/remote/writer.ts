@@ -6,7 +6,7 @@ import { labelsFromPairs, type Labels } from '../model/index.js';
 import { relabel } from '../relabel/index.js';
 import { RemoteWriteClient } from './client.js';
 import { DiskQueue } from './disk-queue.js';
-import { type RemoteSample, WriteRequestEncoder, encodeLabels } from './encode.js';
+import { type RemoteSample, WriteRequestEncoder, dropOldSamples, encodeLabels } from './encode.js';
 import { compress, uncompress } from './snappy.js';
 
 /** Counters of one remote-write destination since this process started (pending: now). */
@@ -21,7 +21,7 @@ export interface RemoteWriteStats {
   readonly samplesFailed: number;
   /** Samples in requests that were retried (each retry counts them again). */
   readonly samplesRetried: number;
-  /** Samples dropped by write_relabel_configs or because the queue exceeded max_bytes. */
+  /** Samples dropped by write_relabel_configs, older than sample_age_limit, or because the queue exceeded max_bytes. */
   readonly samplesDropped: number;
   /** Samples in the on-disk queue not yet acknowledged. */
   readonly samplesPending: number;
@@ -55,7 +55,9 @@ export function queueName(cfg: RemoteWriteConfig): string {
  * them in order, one request at a time, batching up to max_samples_per_send and waiting at
  * most batch_send_deadline for a batch to fill. Network errors, 5xx and 429 are retried
  * forever with exponential backoff (min_backoff doubling to max_backoff); other statuses
- * drop the batch (counted as failed). `stop()` ends the loop, leaving unsent samples queued.
+ * drop the batch (counted as failed). With queue_config.sample_age_limit, samples older than
+ * that are dropped when queued and before each send attempt, retries included (Prometheus'
+ * semantics). `stop()` ends the loop, leaving unsent samples queued.
  */
 export class RemoteWriter {
   readonly name: string;
@@ -92,7 +94,13 @@ export class RemoteWriter {
     const enc = this.enc;
     enc.reset();
     let dropped = 0;
+    const ageLimit = this.o.config.queue_config.sample_age_limit;
+    const minT = ageLimit > 0 ? Date.now() - ageLimit : -Infinity;
     for (const smp of samples) {
+      if (smp.t < minT) {
+        dropped++;
+        continue;
+      }
       const lb = this.encoded(smp.labels);
       if (lb === null) {
         dropped++;
@@ -182,24 +190,52 @@ export class RemoteWriter {
       const batch = this.queue.peek(q.max_samples_per_send);
       if (batch === undefined) continue;
       const parts = batch.payloads.map((p) => uncompress(p));
-      const raw = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      const body = compress(raw);
+      let raw: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      let body: Uint8Array | undefined;
+      /** Samples of the batch still to send, and the oldest timestamp among them (-Infinity: not known). */
+      let samples = batch.samples;
+      let lowest = -Infinity;
       let backoff = q.min_backoff;
       for (;;) {
+        if (q.sample_age_limit > 0) {
+          const minT = Date.now() - q.sample_age_limit;
+          let old = 0;
+          if (batch.maxT < minT) old = samples;
+          else if (lowest < minT) {
+            try {
+              const f = dropOldSamples(raw, minT);
+              raw = f.req;
+              lowest = f.lowest;
+              old = f.dropped;
+            } catch (err) {
+              // Not expected (the queue holds our own encoding, CRC-checked): send the batch as it is.
+              this.o.logger.warn({ remote: this.name, err }, 'remote write: cannot filter a batch by sample_age_limit');
+              lowest = Infinity;
+            }
+          }
+          if (old > 0) {
+            this.s.dropped += old;
+            samples -= old;
+            body = undefined;
+            this.o.logger.debug({ remote: this.name, samples: old }, 'remote write: samples older than sample_age_limit dropped');
+          }
+          if (samples === 0) break;
+        }
+        body ??= compress(raw);
         const r = await this.client.send(body, signal);
         if (signal.aborted) return;
         if (r.ok) {
-          this.s.sent += batch.samples;
+          this.s.sent += samples;
           if (batch.maxT > this.s.highestSent) this.s.highestSent = batch.maxT;
           break;
         }
         if (!r.retryable) {
-          this.s.failed += batch.samples;
-          this.o.logger.error({ remote: this.name, samples: batch.samples, status: r.status }, `remote write: batch refused, dropped: ${r.message}`);
+          this.s.failed += samples;
+          this.o.logger.error({ remote: this.name, samples, status: r.status }, `remote write: batch refused, dropped: ${r.message}`);
           break;
         }
-        this.s.retried += batch.samples;
-        this.o.logger.warn({ remote: this.name, samples: batch.samples, status: r.status, retryInMs: backoff }, `remote write: send failed, retrying: ${r.message}`);
+        this.s.retried += samples;
+        this.o.logger.warn({ remote: this.name, samples, status: r.status, retryInMs: backoff }, `remote write: send failed, retrying: ${r.message}`);
         await this.sleep(backoff);
         if (signal.aborted) return;
         backoff = Math.min(backoff * 2, q.max_backoff);

@@ -3,9 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { VigieError } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { Http1Client, type Http1Response, type Origin, type TlsOptions } from './http1.js';
+import { ScrapeError } from './errors.js';
+import { acceptHeader } from './protocols.js';
+
+export { ScrapeError };
 
 const gunzipAsync = promisify(gunzip);
 const noop = (): void => undefined;
@@ -22,10 +25,6 @@ function transportMessage(e: unknown): string {
   return e.message.trimEnd();
 }
 
-/** A scrape request failed: connection, HTTP status, timeout, size limit, decoding. */
-export class ScrapeError extends VigieError {
-  override name = 'ScrapeError';
-}
 
 /** What a scrape got: the decompressed body, valid until `release()` (call it exactly once). */
 export interface ScrapeResponse {
@@ -33,6 +32,11 @@ export interface ScrapeResponse {
   readonly contentType: string | undefined;
   readonly release: () => void;
 }
+
+/** The statuses Go's http.Client follows for a GET. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Go's http.Client fails the request at the 10th redirect response ("stopped after 10 redirects"). */
+const MAX_REDIRECTS = 10;
 
 /** Default of `ScrapeClientOptions.tlsCheckIntervalMs`. */
 const TLS_CHECK_INTERVAL_MS = 10_000;
@@ -57,13 +61,21 @@ export class ScrapeClient {
     /** Identity (inode, size, mtime) of the TLS files the client was built from; '' for http. */
     private tlsStamp: string,
     private readonly tlsCheckIntervalMs: number,
-  ) {}
+  ) {
+    this.acceptHeader = acceptHeader(cfg.scrape_protocols);
+  }
 
-  /** Reads the TLS files of the config (throws ScrapeError if one is unreadable). Call `close` when done. */
+  /** The Accept header of the job's scrape_protocols. */
+  readonly acceptHeader: string;
+
+  /**
+   * Reads the TLS files of the config (throws ScrapeError if one is unreadable), whatever the
+   * job's scheme, as Prometheus: tls_config also applies to targets relabeled to https and to
+   * redirects from http to https. Call `close` when done.
+   */
   static async create(cfg: ScrapeConfig, opts: ScrapeClientOptions = {}): Promise<ScrapeClient> {
     const every = opts.tlsCheckIntervalMs ?? TLS_CHECK_INTERVAL_MS;
-    if (cfg.scheme === 'http') return new ScrapeClient(cfg, new Http1Client(), '', every);
-    const stamp = await tlsFilesStamp(cfg);
+    const stamp = tlsFiles(cfg).length === 0 ? '' : await tlsFilesStamp(cfg);
     return new ScrapeClient(cfg, new Http1Client(await readTlsOptions(cfg)), stamp, every);
   }
 
@@ -100,25 +112,26 @@ export class ScrapeClient {
   }
 
   /**
-   * GETs `url`. Aborts on `signal`; fails on a non-2xx status, an unknown Content-Encoding
-   * or a body (compressed or not) above body_size_limit.
+   * GETs `url`, following redirects as Go's http.Client does for a GET when follow_redirects
+   * is on (see `request`). Aborts on `signal`; fails on a final status other than 200, an
+   * unknown Content-Encoding or a body (compressed or not) above body_size_limit.
    */
   async get(url: string, acceptHeader: string, timeoutMs: number, signal: AbortSignal): Promise<ScrapeResponse> {
-    const headers = [`Accept: ${acceptHeader}`, 'Accept-Encoding: gzip', 'User-Agent: Vigie', `X-Prometheus-Scrape-Timeout-Seconds: ${timeoutMs / 1000}`];
+    const headers = [`Accept: ${acceptHeader}`, `Accept-Encoding: ${this.cfg.enable_compression ? 'gzip' : 'identity'}`, 'User-Agent: Vigie', `X-Prometheus-Scrape-Timeout-Seconds: ${timeoutMs / 1000}`];
     const check = this.maybeReloadTls();
     if (check !== undefined) await check;
     const auth = await this.authHeader();
-    if (auth !== undefined) headers.push(`Authorization: ${auth}`);
-    const { origin, path } = this.parse(url);
     const limit = this.cfg.body_size_limit;
     let res: Http1Response;
     try {
-      res = await this.http.get(origin, path, headers, limit, signal);
+      res = await this.request(url, headers, auth, limit, signal);
     } catch (e) {
+      if (e instanceof ScrapeError) throw e;
       if (signal.aborted) throw new ScrapeError(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? `scrape timed out after ${timeoutMs / 1000}s` : 'scrape aborted', { cause: e });
       throw new ScrapeError(transportMessage(e), { cause: e });
     }
-    if (res.status < 200 || res.status > 299) {
+    // As Prometheus' readResponse: anything but 200 fails the scrape (a 204 or 206 too).
+    if (res.status !== 200) {
       res.release();
       throw new ScrapeError(`server returned HTTP status ${res.status} ${res.reason}`.trimEnd());
     }
@@ -139,13 +152,48 @@ export class ScrapeClient {
     }
   }
 
+  /**
+   * The final response of `url`. With follow_redirects, a 301/302/303/307/308 with a Location
+   * is followed as Go's http.Client follows it for a GET: the Location is resolved against the
+   * current URL (relative ones included), http and https only, at most 9 hops (the 10th
+   * redirect fails); every header is sent again, plus Referer (not from https to http), and
+   * Authorization only while every hop stays on the first host or a subdomain of it (once
+   * off it, never again: prometheus/common's isCrossHostRedirect). A 3xx without Location,
+   * or any 3xx without follow_redirects, is the final response. Errors are worded as Go's.
+   */
+  private async request(url: string, headers: readonly string[], auth: string | undefined, limit: number, signal: AbortSignal): Promise<Http1Response> {
+    let current = url;
+    let { origin, path } = this.parse(url);
+    const firstHost = origin.host.toLowerCase();
+    let crossHost = false;
+    let referer = '';
+    for (let requests = 1; ; requests++) {
+      const hop = [...headers];
+      if (auth !== undefined && !crossHost) hop.push(`Authorization: ${auth}`);
+      if (referer !== '') hop.push(`Referer: ${referer}`);
+      const res = await this.http.get(origin, path, hop, limit, signal);
+      const loc = res.location;
+      if (!this.cfg.follow_redirects || !REDIRECT_STATUSES.has(res.status) || loc === undefined || loc === '') return res;
+      res.release();
+      let next: URL;
+      try {
+        next = new URL(loc, current);
+      } catch (e) {
+        throw new ScrapeError(`Get ${JSON.stringify(current)}: failed to parse Location header ${JSON.stringify(loc)}: not a valid URL`, { cause: e });
+      }
+      if (requests >= MAX_REDIRECTS) throw new ScrapeError(`Get ${JSON.stringify(loc)}: stopped after ${MAX_REDIRECTS} redirects`);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new ScrapeError(`Get ${JSON.stringify(next.href)}: unsupported protocol scheme ${JSON.stringify(next.protocol.slice(0, -1))}`);
+      referer = refererFor(new URL(current), next);
+      ({ origin, path } = originOf(next));
+      if (!isDomainOrSubdomain(origin.host.toLowerCase(), firstHost)) crossHost = true;
+      current = next.href;
+    }
+  }
+
   private parse(url: string): { origin: Origin; path: string } {
     let p = this.urls.get(url);
     if (p === undefined) {
-      const u = new URL(url);
-      const secure = u.protocol === 'https:';
-      const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-      p = { origin: { host, port: u.port === '' ? (secure ? 443 : 80) : Number(u.port), tls: secure }, path: `${u.pathname}${u.search}` };
+      p = originOf(new URL(url));
       if (this.urls.size >= 100_000) this.urls.clear();
       this.urls.set(url, p);
     }
@@ -175,6 +223,30 @@ export class ScrapeClient {
   }
 }
 
+/** Where to connect for `u` (http or https) and the request target. */
+function originOf(u: URL): { origin: Origin; path: string } {
+  const secure = u.protocol === 'https:';
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  return { origin: { host, port: u.port === '' ? (secure ? 443 : 80) : Number(u.port), tls: secure }, path: `${u.pathname}${u.search}` };
+}
+
+/** Go's refererForURL: the previous URL without credentials; none from https to http. */
+function refererFor(last: URL, next: URL): string {
+  if (last.protocol === 'https:' && next.protocol === 'http:') return '';
+  const r = new URL(last.href);
+  r.username = '';
+  r.password = '';
+  return r.href;
+}
+
+/** Go's isDomainOrSubdomain (lower-cased host names; an IPv6 address only equals itself). */
+function isDomainOrSubdomain(sub: string, parent: string): boolean {
+  if (parent === '') return false;
+  if (sub === parent) return true;
+  if (/[:%]/.test(sub)) return false;
+  return sub.endsWith(parent) && sub[sub.length - parent.length - 1] === '.';
+}
+
 function tlsFiles(cfg: ScrapeConfig): string[] {
   const t = cfg.tls_config;
   return [t.ca_file, t.cert_file, t.key_file].filter((f): f is string => f !== undefined);
@@ -195,30 +267,40 @@ async function tlsFilesStamp(cfg: ScrapeConfig): Promise<string> {
   return parts.join('|') || 'none';
 }
 
-/** The TLS options of a job, its files read now; throws ScrapeError naming an unreadable file. */
+const NODE_TLS_VERSIONS = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' } as const;
+
+/**
+ * The TLS options of a job: inline `ca`/`cert`/`key` as written (they never change), the
+ * files read now; throws ScrapeError naming an unreadable file.
+ */
 async function readTlsOptions(cfg: ScrapeConfig): Promise<TlsOptions> {
   const t = cfg.tls_config;
-  const read = async (f: string | undefined): Promise<Buffer | undefined> => {
-    if (f === undefined) return undefined;
+  const read = async (inline: string | undefined, f: string | undefined): Promise<Buffer | undefined> => {
+    if (inline !== undefined && inline !== '') return Buffer.from(inline);
+    if (f === undefined || f === '') return undefined;
     try {
       return await readFile(f);
     } catch (err) {
       throw new ScrapeError(`job ${cfg.job_name}: cannot read TLS file ${f}`, { cause: err });
     }
   };
-  const [ca, cert, key] = await Promise.all([read(t.ca_file), read(t.cert_file), read(t.key_file)]);
+  const [ca, cert, key] = await Promise.all([read(t.ca, t.ca_file), read(t.cert, t.cert_file), read(t.key, t.key_file)]);
   const opts: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = { rejectUnauthorized: !t.insecure_skip_verify };
   if (ca !== undefined) opts.ca = ca;
   if (cert !== undefined) opts.cert = cert;
   if (key !== undefined) opts.key = key;
   if (t.server_name !== undefined) opts.servername = t.server_name;
+  if (t.min_version !== undefined) opts.minVersion = NODE_TLS_VERSIONS[t.min_version];
+  if (t.max_version !== undefined) opts.maxVersion = NODE_TLS_VERSIONS[t.max_version];
   try {
     // Fails here, naming the job, rather than at each connection: a bad PEM, a key that does not
     // match. Node ignores a CA file without a valid certificate; Prometheus refuses it.
-    if (ca !== undefined) checkCertificates(ca);
+    if (ca !== undefined) checkCertificates(ca, t.ca !== undefined && t.ca !== '' ? 'tls_config.ca' : 'the CA file');
     createSecureContext({ ...opts });
   } catch (err) {
-    throw new ScrapeError(`job ${cfg.job_name}: invalid TLS files (${[t.ca_file, t.cert_file, t.key_file].filter((f) => f !== undefined).join(', ')}): ${(err as Error).message}`, { cause: err });
+    const what = [t.ca !== undefined ? 'ca' : t.ca_file, t.cert !== undefined ? 'cert' : t.cert_file, t.key !== undefined ? 'key' : t.key_file].filter((f) => f !== undefined && f !== '');
+    const inline = [t.ca, t.cert, t.key].some((x) => x !== undefined && x !== '');
+    throw new ScrapeError(`job ${cfg.job_name}: invalid TLS ${inline ? 'settings' : 'files'} (${what.join(', ')}): ${(err as Error).message}`, { cause: err });
   }
   return opts;
 }
@@ -226,8 +308,8 @@ async function readTlsOptions(cfg: ScrapeConfig): Promise<TlsOptions> {
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** Throws unless `pem` holds at least one certificate and every certificate in it parses. */
-function checkCertificates(pem: Buffer): void {
+function checkCertificates(pem: Buffer, where: string): void {
   const blocks = pem.toString('latin1').match(PEM_CERT) ?? [];
-  if (blocks.length === 0) throw new Error('no PEM certificate in the CA file');
+  if (blocks.length === 0) throw new Error(`no PEM certificate in ${where}`);
   for (const b of blocks) new X509Certificate(b);
 }

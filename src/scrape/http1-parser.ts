@@ -7,6 +7,8 @@ export interface ParsedHead {
   /** Header values as sent (undefined when absent). */
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+  /** The Location header (UTF-8 decoded), for redirects. */
+  readonly location: string | undefined;
 }
 
 /** Longest response head (status line and headers) accepted, in bytes; also bounds trailers. */
@@ -188,7 +190,8 @@ export class ResponseParser {
     }
     const conn = tokens(h.get('connection'));
     this.keepAlive = minor === 1 ? !conn.includes('close') : conn.includes('keep-alive');
-    this.parsed = { status, reason: m[3] ?? '', contentType: h.get('content-type'), contentEncoding: h.get('content-encoding') };
+    const location = h.get('location');
+    this.parsed = { status, reason: m[3] ?? '', contentType: h.get('content-type'), contentEncoding: h.get('content-encoding'), location: location === undefined ? undefined : Buffer.from(location, 'latin1').toString('utf8') };
     const te = h.get('transfer-encoding');
     const cl = h.get('content-length');
     if (status === 204 || status === 304) {

@@ -10,7 +10,7 @@ export { Http1Error };
  * one shared 64 KiB buffer and assembling the body in a buffer it keeps between responses.
  * A scrape of a 60 KB page then costs no ArrayBuffer, no stream and no request object (node's
  * http client cost ~100 KB of promoted garbage per scrape at 67 scrapes/s: bench/README.md).
- * GET only; no redirects or proxies (scrape configs have neither).
+ * GET only; no proxies. Redirects are followed above it, by ScrapeClient.
  */
 
 /** Where to connect: host name or IP address (IPv6 without brackets), port, TLS or not. */
@@ -27,6 +27,8 @@ export interface TlsOptions {
   readonly key?: Buffer;
   readonly servername?: string;
   readonly rejectUnauthorized: boolean;
+  readonly minVersion?: tls.SecureVersion;
+  readonly maxVersion?: tls.SecureVersion;
 }
 
 /** A complete response. `body` is the raw payload (not decoded), valid until `release()`. */
@@ -117,7 +119,18 @@ export class Http1Client {
         const t = this.tlsOptions;
         const servername = t?.servername ?? (net.isIP(host) === 0 ? host : undefined);
         // tls.connect takes onread like net.connect (node docs); @types/node omits it.
-        const opts = { host, port: origin.port, onread, rejectUnauthorized: t?.rejectUnauthorized ?? true, ca: t?.ca, cert: t?.cert, key: t?.key, ...(servername !== undefined ? { servername } : {}) };
+        const opts = {
+          host,
+          port: origin.port,
+          onread,
+          rejectUnauthorized: t?.rejectUnauthorized ?? true,
+          ca: t?.ca,
+          cert: t?.cert,
+          key: t?.key,
+          ...(servername !== undefined ? { servername } : {}),
+          ...(t?.minVersion !== undefined ? { minVersion: t.minVersion } : {}),
+          ...(t?.maxVersion !== undefined ? { maxVersion: t.maxVersion } : {}),
+        };
         socket = tls.connect(opts as tls.ConnectionOptions);
       } else {
         socket = net.connect({ host, port: origin.port, onread });

@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { relabel } from '../relabel/index.js';
 import { ScrapeError, type ScrapeClient } from './http.js';
+import { effectiveContentType } from './protocols.js';
 import type { LabelInterner } from './intern.js';
 import type { KeyPool } from './key-pool.js';
 import { SeriesCache } from './series-cache.js';
@@ -15,7 +16,8 @@ import type { Target } from './target.js';
 export interface LoopDeps {
   readonly appendable: Appendable;
   readonly parse: ParserFactory;
-  readonly acceptHeader: string;
+  /** Overrides the Accept header built from each job's scrape_protocols (tests). */
+  readonly acceptHeader?: string | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Mixed into every target's scrape phase (Prometheus' offset seed). */
@@ -40,7 +42,7 @@ interface AppendResult {
   total: number;
   added: number;
   seriesAdded: number;
-  /** Cache entries of this scrape's samples without an explicit timestamp: `seen[0..seenN)`. */
+  /** Cache entries of this scrape's samples without an explicit timestamp (all with track_timestamps_staleness): `seen[0..seenN)`. */
   seen: Int32Array;
   seenN: number;
   /** Why the append stopped early (parse error, label limit…): the counts above are up to there. */
@@ -75,6 +77,11 @@ export class ScrapeLoop {
   private running: Promise<void> | undefined;
   private ctl: AbortController | undefined;
   private lastTs = 0;
+  /**
+   * Fails every scrape without contacting the target while set (Prometheus' setForcedError:
+   * the job is over target_limit). Set by the pool.
+   */
+  forcedError: Error | undefined;
 
   constructor(
     readonly target: Target,
@@ -159,7 +166,8 @@ export class ScrapeLoop {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      ({ body, contentType, release } = await this.client.get(this.target.url, this.deps.acceptHeader, timeout, ctl.signal));
+      if (this.forcedError !== undefined) throw this.forcedError;
+      ({ body, contentType, release } = await this.client.get(this.target.url, this.deps.acceptHeader ?? this.client.acceptHeader, timeout, ctl.signal));
     } catch (e) {
       err = e instanceof Error ? e : new ScrapeError(String(e));
     } finally {
@@ -239,8 +247,9 @@ export class ScrapeLoop {
     const iter = this.iter;
     const cfg = this.cfg;
     const honorTs = cfg.honor_timestamps;
+    const trackTs = cfg.track_timestamps_staleness;
     const limit = cfg.sample_limit;
-    const p = this.deps.parse(body, contentType);
+    const p = this.deps.parse(body, effectiveContentType(contentType, cfg.fallback_scrape_protocol));
     while (p.next()) {
       res.total++;
       let e = cache.get(p.key, p.keyStart, p.keyEnd);
@@ -256,7 +265,8 @@ export class ScrapeLoop {
       if (limit > 0 && res.added > limit) continue; // keep counting; the caller fails the scrape
       const ts = honorTs ? p.timestamp() : undefined;
       this.safeAppend(app, e, labels, p, ts ?? t, p.value());
-      if (ts === undefined) {
+      // A sample with its own timestamp gets no staleness marker unless track_timestamps_staleness.
+      if (ts === undefined || trackTs) {
         if (res.seenN === res.seen.length) {
           const bigger = new Int32Array(Math.max(64, res.seen.length * 2));
           bigger.set(res.seen);

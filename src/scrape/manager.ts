@@ -2,7 +2,7 @@ import { systemClock, silentLogger, VigieError, type Clock, type Logger } from '
 import { formatDuration, type GlobalConfig, type ScrapeConfig } from '../config/index.js';
 import type { Labels } from '../model/index.js';
 import type { Appendable } from '../storage/index.js';
-import { SampleScanner, formatFromContentType, SCRAPE_ACCEPT_HEADER } from '../textparse/index.js';
+import { SampleScanner, formatFromContentType } from '../textparse/index.js';
 import type { ParserFactory } from './parser.js';
 import { configFingerprint, ScrapePool } from './pool.js';
 import { fnv1a32, type TargetHealth } from './target.js';
@@ -15,7 +15,7 @@ export interface ScrapeManagerOptions {
   readonly appendable: Appendable;
   /** Parser for response bodies; default src/textparse's SampleScanner (format from Content-Type). */
   readonly parse?: ParserFactory;
-  /** Sent as `Accept`; default textparse's SCRAPE_ACCEPT_HEADER. */
+  /** Sent as `Accept` by every job; default: built from each job's scrape_protocols. */
   readonly acceptHeader?: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -102,7 +102,7 @@ export class ScrapeManager {
   private async doApply(scrapeConfigs: readonly ScrapeConfig[], global: GlobalConfig): Promise<void> {
     // Prometheus seeds target offsets with the external labels so that HA pairs differ.
     this.offsetSeed = fnv1a32(configFingerprint(global.external_labels));
-    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader ?? SCRAPE_ACCEPT_HEADER, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys, onScrape: this.opts.onScrape };
+    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys, onScrape: this.opts.onScrape };
     const wanted = new Map(scrapeConfigs.map((c) => [c.job_name, c]));
     const removed = [...this.pools.entries()].filter(([name]) => !wanted.has(name));
     for (const [name] of removed) this.pools.delete(name);
@@ -160,9 +160,14 @@ export class ScrapeManager {
     return out;
   }
 
-  /** Targets dropped by relabel_configs. */
+  /** Targets dropped by relabel_configs (at most keep_dropped_targets per job when set). */
   droppedTargets(): DroppedTargetInfo[] {
     return [...this.pools.values()].flatMap((p) => p.droppedTargets().map((l) => ({ scrapePool: p.name, discoveredLabels: toRecord(l) })));
+  }
+
+  /** Per job, how many targets relabeling dropped, kept or not: /api/v1/targets `droppedTargetCounts`. */
+  droppedTargetCounts(): Record<string, number> {
+    return Object.fromEntries([...this.pools.values()].map((p) => [p.name, p.droppedTargetCount()]));
   }
 
   /** Scrapes every target once, now, outside the schedule (tests; an admin "scrape now"). */

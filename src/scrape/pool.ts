@@ -1,7 +1,7 @@
 import { type Labels } from '../model/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { FileDiscovery } from './file-sd.js';
-import { ScrapeClient } from './http.js';
+import { ScrapeClient, ScrapeError } from './http.js';
 import { ScrapeLoop, type LoopDeps } from './loop.js';
 import { populateTargets, type Target, type TargetGroup } from './target.js';
 
@@ -21,7 +21,12 @@ function cacheFingerprint(c: ScrapeConfig): string {
  */
 export class ScrapePool {
   private readonly loops = new Map<string, ScrapeLoop>();
+  /** Targets dropped by relabeling, at most keep_dropped_targets of them (0 = all). */
   private dropped: Labels[] = [];
+  /** How many were dropped, kept or not (/api/v1/targets droppedTargetCounts). */
+  private droppedCount = 0;
+  /** The target_limit error last applied (logged once per change). */
+  private targetLimitError: string | undefined;
   private readonly groups = new Map<string, TargetGroup[]>();
   private discoveries: FileDiscovery[] = [];
   private signal: AbortSignal | undefined;
@@ -63,6 +68,7 @@ export class ScrapePool {
     const oldClient = this.client;
     this.client = client;
     for (const l of this.loops.values()) l.update(cfg, client, resetCache);
+    this.applyTargetLimit();
     if (configFingerprint(old.file_sd_configs) !== configFingerprint(cfg.file_sd_configs) || configFingerprint(old.static_configs) !== configFingerprint(cfg.static_configs)) {
       for (const d of this.discoveries) d.stop();
       this.groups.clear();
@@ -89,6 +95,11 @@ export class ScrapePool {
 
   droppedTargets(): Labels[] {
     return this.dropped;
+  }
+
+  /** Number of targets relabeling dropped, including those keep_dropped_targets did not keep. */
+  droppedTargetCount(): number {
+    return this.droppedCount;
   }
 
   /** Scrapes every target once, now (tests, and `vigie` admin use). */
@@ -125,10 +136,12 @@ export class ScrapePool {
   private async doSync(): Promise<void> {
     const { active, dropped, errors } = populateTargets([...this.groups.values()].flat(), this.cfg);
     for (const e of errors) this.deps.logger.warn({ job: this.name }, `invalid target: ${e}`);
-    this.dropped = dropped;
-    const keep = new Set<string>();
+    const keep = this.cfg.keep_dropped_targets;
+    this.dropped = keep > 0 && dropped.length > keep ? dropped.slice(0, keep) : dropped;
+    this.droppedCount = dropped.length;
+    const wanted = new Set<string>();
     for (const t of active) {
-      keep.add(t.key);
+      wanted.add(t.key);
       if (this.loops.has(t.key)) continue;
       const loop = new ScrapeLoop(t, this.cfg, this.client, this.deps);
       this.loops.set(t.key, loop);
@@ -136,11 +149,26 @@ export class ScrapePool {
     }
     const gone: ScrapeLoop[] = [];
     for (const [k, l] of this.loops) {
-      if (!keep.has(k)) {
+      if (!wanted.has(k)) {
         gone.push(l);
         this.loops.delete(k);
       }
     }
+    this.applyTargetLimit();
     await Promise.all(gone.map((l) => l.stop(true)));
+  }
+
+  /**
+   * Prometheus' refreshTargetLimitErr: with more active targets than target_limit, every
+   * target of the job fails each scrape without being contacted (up = 0, its series marked
+   * stale) until the count is back within the limit.
+   */
+  private applyTargetLimit(): void {
+    const limit = this.cfg.target_limit;
+    const n = this.loops.size;
+    const err = limit > 0 && n > limit ? new ScrapeError(`target_limit exceeded (number of targets: ${n}, limit: ${limit})`) : undefined;
+    if (err !== undefined && err.message !== this.targetLimitError) this.deps.logger.warn({ job: this.name, targets: n, limit }, 'target_limit exceeded: no target of the job is scraped');
+    this.targetLimitError = err?.message;
+    for (const l of this.loops.values()) l.forcedError = err;
   }
 }
