@@ -196,7 +196,7 @@ async function tlsFilesStamp(cfg: ScrapeConfig): Promise<string> {
 }
 
 /** The TLS options of a job, its files read now; throws ScrapeError naming an unreadable file. */
-async function readTlsOptions(cfg: ScrapeConfig): Promise<TlsOptions> {
+export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_config'>): Promise<TlsOptions> {
   const t = cfg.tls_config;
   const read = async (f: string | undefined): Promise<Buffer | undefined> => {
     if (f === undefined) return undefined;
