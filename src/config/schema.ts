@@ -243,6 +243,31 @@ const staticConfigSchema = z.strictObject({
 const UNSUPPORTED_SD = ['aws', 'azure', 'consul', 'digitalocean', 'docker', 'dockerswarm', 'ec2', 'ecs', 'elasticache', 'eureka', 'gce', 'hetzner', 'ionos', 'kubernetes', 'kuma', 'lightsail', 'linode', 'marathon', 'msk', 'nerve', 'nomad', 'oci', 'openstack', 'outscale', 'ovhcloud', 'puppetdb', 'rds', 'scaleway', 'serverset', 'stackit', 'triton', 'uyuni', 'vultr'] as const;
 const refusedSdKeys = Object.fromEntries(UNSUPPORTED_SD.map((k) => [`${k}_sd_configs`, refused('not supported by Vigie (supported: static_configs, file_sd_configs, http_sd_configs, dns_sd_configs)')])) as Record<`${(typeof UNSUPPORTED_SD)[number]}_sd_configs`, ReturnType<typeof refused>>;
 
+/** Prometheus' http_sd_config and dns_sd_config (run by src/scrape/http-sd.ts and dns-sd.ts). */
+const httpSdConfigSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }),
+    refresh_interval: duration('60s', 60_000).refine((d) => d > 0, 'refresh_interval must be positive'),
+    basic_auth: basicAuthSchema.optional(),
+    authorization: authorizationSchema.optional(),
+    tls_config: tlsConfigSchema.prefault({}),
+    ...refusedHttpClientKeys,
+  })
+  .refine((c) => c.basic_auth === undefined || c.authorization === undefined, 'at most one of basic_auth and authorization must be configured');
+const dnsSdConfigSchema = z
+  .strictObject({
+    names: z.array(z.string().min(1, 'a name must not be empty')).min(1, 'DNS-SD config must contain at least one SRV record name'),
+    // Case-insensitive, as Prometheus.
+    type: z
+      .string()
+      .default('SRV')
+      .transform((t) => t.toUpperCase())
+      .pipe(z.enum(['SRV', 'A', 'AAAA', 'MX', 'NS'])),
+    port: z.int('port must be a whole number').min(0, 'port must not be negative').max(65535, 'port must be at most 65535').default(0),
+    refresh_interval: duration('30s', 30_000).refine((d) => d > 0, 'refresh_interval must be positive'),
+  })
+  .refine((c) => c.type === 'SRV' || c.port !== 0, { path: ['port'], message: 'a port is required in DNS-SD configs for all record types except SRV' });
+
 const scrapeConfigSchema = z
   .strictObject({
     job_name: z.string().min(1, 'job_name must not be empty'),
@@ -263,6 +288,8 @@ const scrapeConfigSchema = z
         }),
       )
       .default([]),
+    http_sd_configs: z.array(httpSdConfigSchema).default([]),
+    dns_sd_configs: z.array(dnsSdConfigSchema).default([]),
     relabel_configs: z.array(relabelConfigSchema).default([]),
     metric_relabel_configs: z.array(relabelConfigSchema).default([]),
     basic_auth: basicAuthSchema.optional(),

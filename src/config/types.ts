@@ -138,6 +138,8 @@ export interface ScrapeConfig {
   readonly honor_timestamps: boolean;
   readonly static_configs: readonly StaticConfig[];
   readonly file_sd_configs: readonly FileSDConfig[];
+  readonly http_sd_configs: readonly HttpSDConfig[];
+  readonly dns_sd_configs: readonly DnsSDConfig[];
   readonly relabel_configs: readonly RelabelConfig[];
   readonly metric_relabel_configs: readonly RelabelConfig[];
   readonly basic_auth?: BasicAuthConfig | undefined;
@@ -176,6 +178,30 @@ export interface FileSDConfig {
   /** Paths ending in .json, .yml or .yaml; the last path element may hold a glob (`*`, `?`, `[...]`). */
   readonly files: readonly string[];
   /** ms; default 5m. Files are also watched for changes. */
+  readonly refresh_interval: number;
+}
+
+/** Prometheus' http_sd_config: target groups as JSON from a URL (`__meta_url` on each). */
+export interface HttpSDConfig {
+  /** http:// or https:// URL, as written (also the `__meta_url` value). */
+  readonly url: string;
+  /** ms between GETs, and the timeout of each; default 60s. */
+  readonly refresh_interval: number;
+  /** At most one of basic_auth and authorization. */
+  readonly basic_auth?: BasicAuthConfig | undefined;
+  readonly authorization?: AuthorizationConfig | undefined;
+  readonly tls_config: TLSConfig;
+}
+
+/** Prometheus' dns_sd_config: targets from DNS records of `names`. */
+export interface DnsSDConfig {
+  /** At least one. */
+  readonly names: readonly string[];
+  /** Upper-cased; default SRV. */
+  readonly type: 'SRV' | 'A' | 'AAAA' | 'MX' | 'NS';
+  /** Port of the targets for A, AAAA, MX and NS (required for those); ignored for SRV. */
+  readonly port: number;
+  /** ms between lookups; default 30s. */
   readonly refresh_interval: number;
 }
 

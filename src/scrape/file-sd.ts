@@ -4,8 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../common/index.js';
 import type { FileSDConfig } from '../config/index.js';
-import { LABEL_NAME_RE } from '../relabel/index.js';
-import type { TargetGroup } from './target.js';
+import { parseTargetGroups, type TargetGroup } from './target.js';
 
 /** Largest target file read (bytes). */
 const MAX_FILE_BYTES = 64 * 2 ** 20;
@@ -129,25 +128,7 @@ async function readGroups(file: string): Promise<TargetGroup[]> {
   const text = await readFile(file, 'utf8');
   if (text.length > MAX_FILE_BYTES) throw new Error(`file larger than ${MAX_FILE_BYTES} bytes`);
   const data: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
-  if (data === null || data === undefined) return [];
-  if (!Array.isArray(data)) throw new Error('expected a list of target groups');
-  return data.map((g: unknown, i): TargetGroup => {
-    if (g === null || typeof g !== 'object' || Array.isArray(g)) throw new Error(`group ${i}: expected a map with targets and labels`);
-    const { targets, labels, ...rest } = g as Record<string, unknown>;
-    const extra = Object.keys(rest);
-    if (extra.length > 0) throw new Error(`group ${i}: unknown key ${JSON.stringify(extra[0])}`);
-    if (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')) throw new Error(`group ${i}: targets must be a list of strings`);
-    const ls: Record<string, string> = {};
-    if (labels !== undefined && labels !== null) {
-      if (typeof labels !== 'object' || Array.isArray(labels)) throw new Error(`group ${i}: labels must be a map`);
-      for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
-        if (!LABEL_NAME_RE.test(k)) throw new Error(`group ${i}: invalid label name ${JSON.stringify(k)}`);
-        if (typeof v !== 'string') throw new Error(`group ${i}: label ${k} must be a string`);
-        ls[k] = v;
-      }
-    }
-    ls.__meta_filepath = file;
-    for (const t of targets) if (t.includes('/')) throw new Error(`group ${i}: ${JSON.stringify(t)} is not a valid hostname`);
-    return { targets: targets, labels: ls, source: `${file}[${i}]` };
-  });
+  const groups = parseTargetGroups(data, { __meta_filepath: file }, (i) => `${file}[${i}]`);
+  for (const [i, g] of groups.entries()) for (const t of g.targets) if (t.includes('/')) throw new Error(`group ${i}: ${JSON.stringify(t)} is not a valid hostname`);
+  return groups;
 }

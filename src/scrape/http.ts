@@ -273,7 +273,7 @@ const NODE_TLS_VERSIONS = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', 
  * The TLS options of a job: inline `ca`/`cert`/`key` as written (they never change), the
  * files read now; throws ScrapeError naming an unreadable file.
  */
-async function readTlsOptions(cfg: ScrapeConfig): Promise<TlsOptions> {
+export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_config'>): Promise<TlsOptions> {
   const t = cfg.tls_config;
   const read = async (inline: string | undefined, f: string | undefined): Promise<Buffer | undefined> => {
     if (inline !== undefined && inline !== '') return Buffer.from(inline);

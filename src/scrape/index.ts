@@ -1,9 +1,11 @@
+export { DnsDiscovery, type DnsResolverOptions, nameList, parseResolvConf } from './dns-sd.js';
 export { FileDiscovery, globToRegExp } from './file-sd.js';
+export { HTTP_SD_MAX_BYTES, HTTP_SD_MAX_STRUCTURES, HttpDiscovery } from './http-sd.js';
 export { ScrapeClient, ScrapeError } from './http.js';
 export { LabelInterner } from './intern.js';
 export { KeyPool } from './key-pool.js';
 export { ScrapeLoop, type ScrapeDone } from './loop.js';
 export { type DroppedTargetInfo, ScrapeConfigError, ScrapeManager, defaultParser, type ScrapeManagerOptions, type TargetInfo } from './manager.js';
 export { type ExpositionParserLike, type ParserFactory } from './parser.js';
-export { ScrapePool } from './pool.js';
-export { Target, type TargetGroup, type TargetHealth, fnv1a32, populateTargets } from './target.js';
+export { type PoolDeps, ScrapePool } from './pool.js';
+export { Target, type TargetGroup, type TargetHealth, fnv1a32, parseTargetGroups, populateTargets } from './target.js';

@@ -9,6 +9,7 @@ import { fnv1a32, type TargetHealth } from './target.js';
 import { LabelInterner } from './intern.js';
 import { KeyPool } from './key-pool.js';
 import type { LoopDeps } from './loop.js';
+import type { DnsResolverOptions } from './dns-sd.js';
 
 export interface ScrapeManagerOptions {
   /** Where samples go (the TSDB head, or a fan-out). */
@@ -21,6 +22,8 @@ export interface ScrapeManagerOptions {
   readonly logger?: Logger;
   /** Hears every committed scrape (self-monitoring); must not throw. */
   readonly onScrape?: LoopDeps['onScrape'];
+  /** Where dns_sd_configs look names up; default the system resolver (tests point it at a local server). */
+  readonly dnsResolver?: DnsResolverOptions;
 }
 
 /** Some jobs of a config could not be applied (the others were); the message names each. */
@@ -102,7 +105,7 @@ export class ScrapeManager {
   private async doApply(scrapeConfigs: readonly ScrapeConfig[], global: GlobalConfig): Promise<void> {
     // Prometheus seeds target offsets with the external labels so that HA pairs differ.
     this.offsetSeed = fnv1a32(configFingerprint(global.external_labels));
-    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys, onScrape: this.opts.onScrape };
+    const deps = { appendable: this.opts.appendable, parse: this.opts.parse ?? defaultParser, acceptHeader: this.opts.acceptHeader, clock: this.clock, logger: this.logger, offsetSeed: this.offsetSeed, interner: this.interner, keys: this.keys, onScrape: this.opts.onScrape, dnsResolver: this.opts.dnsResolver };
     const wanted = new Map(scrapeConfigs.map((c) => [c.job_name, c]));
     const removed = [...this.pools.entries()].filter(([name]) => !wanted.has(name));
     for (const [name] of removed) this.pools.delete(name);

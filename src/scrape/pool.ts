@@ -1,7 +1,9 @@
 import { type Labels } from '../model/index.js';
 import type { ScrapeConfig } from '../config/index.js';
+import { DnsDiscovery, type DnsResolverOptions } from './dns-sd.js';
 import { FileDiscovery } from './file-sd.js';
 import { ScrapeClient, ScrapeError } from './http.js';
+import { HttpDiscovery } from './http-sd.js';
 import { ScrapeLoop, type LoopDeps } from './loop.js';
 import { populateTargets, type Target, type TargetGroup } from './target.js';
 
@@ -15,9 +17,28 @@ function cacheFingerprint(c: ScrapeConfig): string {
   return configFingerprint([c.metric_relabel_configs, c.honor_labels, c.label_limit, c.label_name_length_limit, c.label_value_length_limit]);
 }
 
+/** What a pool needs from outside: its loops' needs, and where dns_sd looks names up. */
+export interface PoolDeps extends LoopDeps {
+  /** Default: the system resolver (/etc/resolv.conf). */
+  readonly dnsResolver?: DnsResolverOptions | undefined;
+}
+
+/** A source of target groups: file_sd, http_sd, dns_sd. */
+interface Discoverer {
+  /** Resolves once the first groups are known (or after a bounded wait). */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** Config fields whose change restarts discovery. */
+function discoveryFingerprint(c: ScrapeConfig): string {
+  return configFingerprint([c.static_configs, c.file_sd_configs, c.http_sd_configs, c.dns_sd_configs]);
+}
+
 /**
- * The targets of one job: discovery (static_configs, file_sd_configs), relabeling into
- * targets, one ScrapeLoop per target. Targets that disappear get staleness markers.
+ * The targets of one job: discovery (static_configs, file_sd_configs, http_sd_configs,
+ * dns_sd_configs), relabeling into targets, one ScrapeLoop per target. Targets that
+ * disappear get staleness markers.
  */
 export class ScrapePool {
   private readonly loops = new Map<string, ScrapeLoop>();
@@ -28,18 +49,21 @@ export class ScrapePool {
   /** The target_limit error last applied (logged once per change). */
   private targetLimitError: string | undefined;
   private readonly groups = new Map<string, TargetGroup[]>();
-  private discoveries: FileDiscovery[] = [];
+  private discoveries: Discoverer[] = [];
   private signal: AbortSignal | undefined;
   private syncing: Promise<void> = Promise.resolve();
 
   private constructor(
     private cfg: ScrapeConfig,
     private client: ScrapeClient,
-    private readonly deps: LoopDeps,
+    private readonly deps: PoolDeps,
   ) {}
 
-  /** Builds the pool and reads its discovery sources once (targets are known on return). */
-  static async create(cfg: ScrapeConfig, deps: LoopDeps): Promise<ScrapePool> {
+  /**
+   * Builds the pool and reads its discovery sources once: targets are known on return, unless an
+   * http_sd or dns_sd source takes over FIRST_REFRESH_WAIT_MS (5 s) to answer (its targets come later).
+   */
+  static async create(cfg: ScrapeConfig, deps: PoolDeps): Promise<ScrapePool> {
     const pool = new ScrapePool(cfg, await ScrapeClient.create(cfg), deps);
     await pool.startDiscovery();
     return pool;
@@ -69,7 +93,7 @@ export class ScrapePool {
     this.client = client;
     for (const l of this.loops.values()) l.update(cfg, client, resetCache);
     this.applyTargetLimit();
-    if (configFingerprint(old.file_sd_configs) !== configFingerprint(cfg.file_sd_configs) || configFingerprint(old.static_configs) !== configFingerprint(cfg.static_configs)) {
+    if (discoveryFingerprint(old) !== discoveryFingerprint(cfg)) {
       for (const d of this.discoveries) d.stop();
       this.groups.clear();
       await this.startDiscovery();
@@ -112,17 +136,17 @@ export class ScrapePool {
       'static',
       this.cfg.static_configs.map((s, i) => ({ targets: s.targets, labels: s.labels, source: `static_configs[${i}]` })),
     );
-    this.discoveries = this.cfg.file_sd_configs.map(
-      (fc, i) =>
-        new FileDiscovery(
-          fc,
-          (groups) => {
-            this.groups.set(`file_sd/${i}`, groups);
-            void this.sync();
-          },
-          this.deps.logger,
-        ),
-    );
+    const update = (key: string) => (groups: TargetGroup[]) => {
+      this.groups.set(key, groups);
+      void this.sync();
+    };
+    const logger = this.deps.logger;
+    const job = this.cfg.job_name;
+    this.discoveries = [
+      ...this.cfg.file_sd_configs.map((c, i) => new FileDiscovery(c, update(`file_sd/${i}`), logger)),
+      ...this.cfg.http_sd_configs.map((c, i) => new HttpDiscovery(c, `${job} http_sd_configs[${i}]`, update(`http_sd/${i}`), logger.child({ job }))),
+      ...this.cfg.dns_sd_configs.map((c, i) => new DnsDiscovery(c, update(`dns_sd/${i}`), logger.child({ job }), this.deps.dnsResolver)),
+    ];
     await Promise.all(this.discoveries.map((d) => d.start()));
     await this.sync();
   }

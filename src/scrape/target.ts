@@ -1,13 +1,53 @@
 import { labelsFromPairs, labelsKey, labelValue, type Labels } from '../model/index.js';
 import { formatDuration, parseDuration, type ScrapeConfig } from '../config/index.js';
-import { relabel } from '../relabel/index.js';
+import { LABEL_NAME_RE, relabel } from '../relabel/index.js';
 
-/** A target group as static_configs and file_sd produce it. */
+/** A target group as static_configs and service discovery (file, http, dns) produce it. */
 export interface TargetGroup {
   readonly targets: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   /** Where it came from, e.g. `static/0` or a file path; used in messages. */
   readonly source: string;
+}
+
+/** `s` quoted for a message, cut to 60 characters (hostile input may be huge). */
+function quoted(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
+
+/**
+ * Target groups from decoded JSON or YAML in Prometheus' targetgroup shape (file_sd, http_sd):
+ * a list (null: none) of maps with only `targets` (strings) and `labels` (valid names, string
+ * values); a null target or label value reads as '', as in Go. `meta` is added to every
+ * group's labels, `source(i)` names group i. Throws an Error saying which group is wrong and how.
+ */
+export function parseTargetGroups(data: unknown, meta: Readonly<Record<string, string>>, source: (i: number) => string): TargetGroup[] {
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) throw new Error('expected a list of target groups');
+  return data.map((g: unknown, i): TargetGroup => {
+    if (g === null || typeof g !== 'object' || Array.isArray(g)) throw new Error(`group ${i}: expected a map with targets and labels`);
+    const { targets, labels, ...rest } = g as Record<string, unknown>;
+    const extra = Object.keys(rest);
+    if (extra.length > 0) throw new Error(`group ${i}: unknown key ${quoted(extra[0]!)}`);
+    if (targets !== null && targets !== undefined && !Array.isArray(targets)) throw new Error(`group ${i}: targets must be a list of strings`);
+    const ts: string[] = [];
+    for (const t of (targets ?? []) as unknown[]) {
+      if (t !== null && typeof t !== 'string') throw new Error(`group ${i}: targets must be a list of strings`);
+      ts.push(t ?? '');
+    }
+    // No prototype: a label named __proto__ is a label like any other.
+    const ls = Object.create(null) as Record<string, string>;
+    if (labels !== undefined && labels !== null) {
+      if (typeof labels !== 'object' || Array.isArray(labels)) throw new Error(`group ${i}: labels must be a map`);
+      for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
+        if (!LABEL_NAME_RE.test(k)) throw new Error(`group ${i}: invalid label name ${quoted(k)}`);
+        if (v !== null && typeof v !== 'string') throw new Error(`group ${i}: the value of label ${quoted(k)} must be a string`);
+        ls[k] = v ?? '';
+      }
+    }
+    Object.assign(ls, meta);
+    return { targets: ts, labels: ls, source: source(i) };
+  });
 }
 
 /** Health of a target as the targets API shows it. */
