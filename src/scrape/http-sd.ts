@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Logger } from '../common/index.js';
 import type { HttpSDConfig } from '../config/index.js';
+import { authorizationHeader } from './auth-header.js';
 import { readTlsOptions } from './http.js';
 import { Http1Client, type Http1Response, type Origin } from './http1.js';
 import { RefreshDiscovery } from './refresh-sd.js';
@@ -108,23 +108,8 @@ export class HttpDiscovery extends RefreshDiscovery {
 
   /** From basic_auth or authorization (files read now), else the URL's user:password, as Go's client. */
   private async authHeader(): Promise<string | undefined> {
-    const read = async (f: string): Promise<string> => {
-      try {
-        return (await readFile(f, 'utf8')).trim();
-      } catch (err) {
-        throw new Error(`cannot read credentials file ${f}: ${(err as Error).message}`, { cause: err });
-      }
-    };
-    const b = this.cfg.basic_auth;
-    if (b !== undefined) {
-      const pw = b.password_file !== undefined ? await read(b.password_file) : (b.password ?? '');
-      return 'Basic ' + Buffer.from(`${b.username}:${pw}`).toString('base64');
-    }
-    const a = this.cfg.authorization;
-    if (a !== undefined) {
-      const cred = a.credentials_file !== undefined ? await read(a.credentials_file) : (a.credentials ?? '');
-      return `${a.type} ${cred}`;
-    }
+    const configured = await authorizationHeader(this.cfg);
+    if (configured !== undefined) return configured;
     const u = new URL(this.cfg.url);
     if (u.username !== '' || u.password !== '') return 'Basic ' + Buffer.from(`${percentDecoded(u.username)}:${percentDecoded(u.password)}`).toString('base64');
     return undefined;

@@ -4,6 +4,7 @@ import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { ScrapeConfig } from '../config/index.js';
+import { authorizationHeader } from './auth-header.js';
 import { Http1Client, type Http1Response, type Origin, type TlsOptions } from './http1.js';
 import { ScrapeError } from './errors.js';
 import { acceptHeader } from './protocols.js';
@@ -120,7 +121,7 @@ export class ScrapeClient {
     const headers = [`Accept: ${acceptHeader}`, `Accept-Encoding: ${this.cfg.enable_compression ? 'gzip' : 'identity'}`, 'User-Agent: Vigie', `X-Prometheus-Scrape-Timeout-Seconds: ${timeoutMs / 1000}`];
     const check = this.maybeReloadTls();
     if (check !== undefined) await check;
-    const auth = await this.authHeader();
+    const auth = await authorizationHeader(this.cfg);
     const limit = this.cfg.body_size_limit;
     let res: Http1Response;
     try {
@@ -198,28 +199,6 @@ export class ScrapeClient {
       this.urls.set(url, p);
     }
     return p;
-  }
-
-  /** Authorization header from basic_auth or authorization; files are re-read on each scrape. */
-  private async authHeader(): Promise<string | undefined> {
-    const read = async (f: string): Promise<string> => {
-      try {
-        return (await readFile(f, 'utf8')).trim();
-      } catch (err) {
-        throw new ScrapeError(`cannot read credentials file ${f}`, { cause: err });
-      }
-    };
-    const b = this.cfg.basic_auth;
-    if (b !== undefined) {
-      const pw = b.password_file !== undefined ? await read(b.password_file) : (b.password ?? '');
-      return 'Basic ' + Buffer.from(`${b.username}:${pw}`).toString('base64');
-    }
-    const a = this.cfg.authorization;
-    if (a !== undefined) {
-      const cred = a.credentials_file !== undefined ? await read(a.credentials_file) : (a.credentials ?? '');
-      return `${a.type} ${cred}`;
-    }
-    return undefined;
   }
 }
 
