@@ -284,7 +284,8 @@ const scrapeConfigSchema = z
       .array(
         z.strictObject({
           files: z.array(z.string().regex(/\.(json|ya?ml)$/, 'file_sd files must end in .json, .yml or .yaml')).min(1),
-          refresh_interval: duration('5m', 300_000),
+          // Files are also watched; the interval is the fallback re-read. 0 would re-read them in a loop.
+          refresh_interval: duration('5m', 300_000).refine((d) => d > 0, 'refresh_interval must be positive'),
         }),
       )
       .default([]),
