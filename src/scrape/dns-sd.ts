@@ -86,6 +86,8 @@ interface DnsError extends Error {
  */
 export class DnsDiscovery extends RefreshDiscovery {
   private readonly byName = new Map<string, TargetGroup[]>();
+  /** Names whose last lookup found nothing: logged once when that starts, not at every refresh. */
+  private readonly empty = new Set<string>();
 
   constructor(
     private readonly cfg: DnsSDConfig,
@@ -111,7 +113,13 @@ export class DnsDiscovery extends RefreshDiscovery {
       await Promise.all(
         this.cfg.names.map(async (name) => {
           try {
-            this.byName.set(name, await this.lookup(resolver, name, search, ndots));
+            const groups = await this.lookup(resolver, name, search, ndots);
+            this.byName.set(name, groups);
+            if (groups.length > 0) this.empty.delete(name);
+            else if (!this.empty.has(name)) {
+              this.empty.add(name);
+              this.logger.warn({ name, type: this.cfg.type }, 'dns_sd: the name does not exist or has no records of this type: no targets (resolved through DNS only, not /etc/hosts)');
+            }
           } catch (err) {
             if (!signal.aborted) this.logger.error({ name, type: this.cfg.type, err: (err as Error).message }, 'dns_sd: error refreshing DNS targets (the previous targets of this name stay)');
           }
