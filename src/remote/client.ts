@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions, request as httpsRequest } from 'node:https';
 import type { SecureVersion } from 'node:tls';
+import { checkPemCertificates } from '../common/index.js';
 import type { RemoteWriteConfig, TLSConfig, TLSVersion } from '../config/index.js';
 
 /** The outcome of one POST. `retryable` is true for network errors, 5xx and (when configured) 429. */
@@ -14,14 +15,45 @@ export type SendResult = { readonly ok: true; readonly status: number } | { read
  */
 export class RemoteWriteClient {
   private readonly url: URL;
-  private readonly agent: HttpAgent | HttpsAgent;
+  private agent: HttpAgent | HttpsAgent;
+  /** Identity of the TLS files the agent was built from ('' for http); see maybeReloadTls. */
+  private tlsStamp: string;
+  /** performance.now() of the last TLS file check. */
+  private tlsCheckedAt = performance.now();
 
   constructor(
     private readonly cfg: RemoteWriteConfig,
     private readonly userAgent: string,
+    /** How often (ms) the TLS files are checked for a change (rotated certificates). */
+    private readonly tlsCheckIntervalMs = 10_000,
   ) {
     this.url = new URL(cfg.url);
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsAgentOptions(cfg.tls_config) }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    const https = this.url.protocol === 'https:';
+    this.tlsStamp = https ? tlsFilesStamp(cfg.tls_config) : '';
+    this.agent = https ? httpsAgent(cfg.tls_config) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  /**
+   * Rotated certificates apply without a reload, as in Prometheus: at most every
+   * `tlsCheckIntervalMs` the files are stat'ed and, when one changed and all still read, the
+   * next requests go through a new agent. The old one is destroyed after remote_timeout (its
+   * requests in flight end by then). A file caught mid-rotation keeps the previous agent.
+   */
+  private maybeReloadTls(): void {
+    if (this.tlsStamp === '' || performance.now() - this.tlsCheckedAt < this.tlsCheckIntervalMs) return;
+    this.tlsCheckedAt = performance.now();
+    const stamp = tlsFilesStamp(this.cfg.tls_config);
+    if (stamp === this.tlsStamp) return;
+    let next: HttpsAgent;
+    try {
+      next = httpsAgent(this.cfg.tls_config);
+    } catch {
+      return;
+    }
+    const old = this.agent;
+    this.agent = next;
+    this.tlsStamp = stamp;
+    setTimeout(() => old.destroy(), this.cfg.remote_timeout).unref();
   }
 
   private headers(length: number): Record<string, string> {
@@ -49,6 +81,7 @@ export class RemoteWriteClient {
   }
 
   send(body: Uint8Array, signal: AbortSignal): Promise<SendResult> {
+    this.maybeReloadTls();
     let headers: Record<string, string>;
     try {
       headers = this.headers(body.length);
@@ -96,6 +129,7 @@ function tlsAgentOptions(tls: TLSConfig): HttpsAgentOptions {
   const ca = pem(tls.ca, tls.ca_file);
   const cert = pem(tls.cert, tls.cert_file);
   const key = pem(tls.key, tls.key_file);
+  if (ca !== undefined) checkPemCertificates(ca, tls.ca !== undefined && tls.ca !== '' ? 'tls_config.ca' : (tls.ca_file ?? 'the CA file'));
   return {
     rejectUnauthorized: !tls.insecure_skip_verify,
     ...(ca !== undefined ? { ca } : {}),
@@ -105,4 +139,23 @@ function tlsAgentOptions(tls: TLSConfig): HttpsAgentOptions {
     ...(tls.min_version !== undefined ? { minVersion: NODE_TLS_VERSIONS[tls.min_version] } : {}),
     ...(tls.max_version !== undefined ? { maxVersion: NODE_TLS_VERSIONS[tls.max_version] } : {}),
   };
+}
+
+function httpsAgent(tls: TLSConfig): HttpsAgent {
+  return new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsAgentOptions(tls) });
+}
+
+/** Inode, size and mtime of each TLS file of `tls` (inline PEM does not change). */
+function tlsFilesStamp(tls: TLSConfig): string {
+  return [tls.ca_file, tls.cert_file, tls.key_file]
+    .filter((f): f is string => f !== undefined && f !== '')
+    .map((f) => {
+      try {
+        const st = statSync(f, { bigint: true });
+        return `${st.ino}:${st.size}:${st.mtimeNs}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join('|') || 'none';
 }

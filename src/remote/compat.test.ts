@@ -4,34 +4,17 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { silentLogger, waitUntil } from '../common/index.js';
+import { opensslMissing, selfSigned, silentLogger, waitUntil } from '../common/index.js';
 import { parseConfig } from '../config/index.js';
 import { labelsFromRecord } from '../model/index.js';
-import { type RemoteSample, SeriesCache, WriteRequestEncoder, WriteRequestIngester, createRemoteWrite, encodeLabels, uncompress } from './index.js';
+import { RemoteWriteClient, type RemoteSample, type SendResult, SeriesCache, compress, WriteRequestEncoder, WriteRequestIngester, createRemoteWrite, encodeLabels, uncompress } from './index.js';
 import { dropOldSamples } from './encode.js';
 import { RecordingAppendable } from './testutil.js';
 
-/** false when the real openssl can run, else the reason to skip (as src/scrape/testutil's). */
-function opensslMissing(): false | string {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'SKIP: openssl is not installed (make test installs it)';
-  }
-}
-
-/** A self-signed P-256 certificate for 127.0.0.1 made by openssl in `dir`. */
-function selfSigned(dir: string): { cert: Buffer; key: Buffer } {
-  const [certFile, keyFile] = [join(dir, 'srv.crt'), join(dir, 'srv.key')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=vigie-test', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
-}
 
 /** The samples of an uncompressed WriteRequest as `name@t`, in order. */
 function decode(req: Uint8Array): string[] {
@@ -65,6 +48,14 @@ class Endpoint {
 
   get url(): string {
     return `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v1/write`;
+  }
+
+  /** Serves another certificate from now on; open connections are dropped (new handshakes). */
+  async rotate(tls: ServerOptions): Promise<void> {
+    (this.server as ReturnType<typeof createHttpsServer>).setSecureContext(tls);
+    this.server.closeAllConnections();
+    // Let the client see its kept-alive socket close, or its next request races the FIN.
+    await new Promise((r) => setTimeout(r, 50));
   }
 
   async close(): Promise<void> {
@@ -151,9 +142,48 @@ describe('remote write: Prometheus keys with an effect', () => {
     }
   });
 
+  it('tls_config: a rotated ca_file applies without a reload; a garbled one keeps the previous CA', { skip: opensslMissing() }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-rw-rotate-'));
+    const a = selfSigned(dir, 'a', 'vigie-test', 'IP:127.0.0.1');
+    const b = selfSigned(dir, 'b', 'vigie-test', 'IP:127.0.0.1');
+    const caFile = join(dir, 'ca.pem');
+    const replace = (content: Buffer | string): void => {
+      writeFileSync(`${caFile}.tmp`, content);
+      renameSync(`${caFile}.tmp`, caFile);
+    };
+    replace(a.cert);
+    const ep = await Endpoint.start({ cert: a.cert, key: a.key });
+    t.after(async () => {
+      await ep.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const cfg = parseConfig(`remote_write:\n  - url: ${ep.url}\n    tls_config: {ca_file: ${caFile}}\n`, 'test.yml').config.remote_write[0]!;
+    const client = new RemoteWriteClient(cfg, 'Vigie/test', 0);
+    const enc = new WriteRequestEncoder();
+    enc.series(encodeLabels(labelsFromRecord({ __name__: 'rotated' })));
+    enc.sample(1_700_000_000_000, 1);
+    const body = compress(enc.finish());
+    const send = (): Promise<SendResult> => client.send(body, AbortSignal.timeout(5_000));
+    try {
+      assert.deepEqual(await send(), { ok: true, status: 204 });
+      replace('-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n');
+      await ep.rotate({ cert: a.cert, key: a.key });
+      assert.deepEqual(await send(), { ok: true, status: 204 }, 'a garbled CA file keeps the previous CA');
+      await ep.rotate({ cert: b.cert, key: b.key });
+      replace(a.cert);
+      const refused = await send();
+      assert.ok(!refused.ok && refused.retryable && /self[- ]signed/i.test(refused.message), JSON.stringify(refused));
+      replace(b.cert);
+      assert.deepEqual(await send(), { ok: true, status: 204 }, 'the new CA at the next send, no reload');
+      assert.equal(ep.bodies.length, 3);
+    } finally {
+      client.close();
+    }
+  });
+
   it('tls_config: inline ca is trusted, min_version / max_version bound the handshake', { skip: opensslMissing() }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-rw-tls-'));
-    const { cert, key } = selfSigned(dir);
+    const { cert, key } = selfSigned(dir, 'srv', 'vigie-test', 'IP:127.0.0.1');
     const ep = await Endpoint.start({ cert, key, maxVersion: 'TLSv1.2' });
     t.after(async () => {
       await ep.close();

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { checkPemCertificates } from '../common/index.js';
 import type { ScrapeConfig } from '../config/index.js';
 import { authorizationHeader } from './auth-header.js';
 import { Http1Client, type Http1Response, type Origin, type TlsOptions } from './http1.js';
@@ -274,7 +274,7 @@ export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_c
   try {
     // Fails here, naming the job, rather than at each connection: a bad PEM, a key that does not
     // match. Node ignores a CA file without a valid certificate; Prometheus refuses it.
-    if (ca !== undefined) checkCertificates(ca, t.ca !== undefined && t.ca !== '' ? 'tls_config.ca' : 'the CA file');
+    if (ca !== undefined) checkPemCertificates(ca, t.ca !== undefined && t.ca !== '' ? 'tls_config.ca' : 'the CA file');
     createSecureContext({ ...opts });
   } catch (err) {
     const what = [t.ca !== undefined ? 'ca' : t.ca_file, t.cert !== undefined ? 'cert' : t.cert_file, t.key !== undefined ? 'key' : t.key_file].filter((f) => f !== undefined && f !== '');
@@ -282,13 +282,4 @@ export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_c
     throw new ScrapeError(`job ${cfg.job_name}: invalid TLS ${inline ? 'settings' : 'files'} (${what.join(', ')}): ${(err as Error).message}`, { cause: err });
   }
   return opts;
-}
-
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
-/** Throws unless `pem` holds at least one certificate and every certificate in it parses. */
-function checkCertificates(pem: Buffer, where: string): void {
-  const blocks = pem.toString('latin1').match(PEM_CERT) ?? [];
-  if (blocks.length === 0) throw new Error(`no PEM certificate in ${where}`);
-  for (const b of blocks) new X509Certificate(b);
 }
