@@ -4,5 +4,4 @@ export { type Logger, type LoggerOptions, createLogger, silentLogger } from './l
 export { waitUntil } from './wait.js';
 export { freePort } from './net.js';
 export { xorshift32 } from './random.js';
-export { checkPemCertificates } from './pem.js';
 export { opensslMissing, selfSigned } from './test-certs.js';

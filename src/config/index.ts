@@ -34,3 +34,4 @@ export {
   UNIMPLEMENTED_SECTIONS,
   type VigieConfig,
 } from './types.js';
+export { type NodeTlsOptions, TlsSettingsError, nodeTlsOptions, tlsFilePaths, tlsFilesStamp } from './tls.js';

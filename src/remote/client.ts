@@ -1,9 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions, request as httpsRequest } from 'node:https';
-import type { SecureVersion } from 'node:tls';
-import { checkPemCertificates } from '../common/index.js';
-import type { RemoteWriteConfig, TLSConfig, TLSVersion } from '../config/index.js';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type RemoteWriteConfig, type TLSConfig, nodeTlsOptions, tlsFilesStamp } from '../config/index.js';
 
 /** The outcome of one POST. `retryable` is true for network errors, 5xx and (when configured) 429. */
 export type SendResult = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly retryable: boolean; readonly status: number; readonly message: string };
@@ -16,7 +14,7 @@ export type SendResult = { readonly ok: true; readonly status: number } | { read
 export class RemoteWriteClient {
   private readonly url: URL;
   private agent: HttpAgent | HttpsAgent;
-  /** Identity of the TLS files the agent was built from ('' for http); see maybeReloadTls. */
+  /** Identity of the TLS files the agent was built from ('' for http or no file); see maybeReloadTls. */
   private tlsStamp: string;
   /** performance.now() of the last TLS file check. */
   private tlsCheckedAt = performance.now();
@@ -118,44 +116,6 @@ export class RemoteWriteClient {
   }
 }
 
-const NODE_TLS_VERSIONS: Readonly<Record<TLSVersion, SecureVersion>> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
-
-/**
- * Node's TLS options from a tls_config: inline `ca`/`cert`/`key` (PEM text) or the files, read
- * now (throws when one cannot be read), server name, verification, min/max versions.
- */
-function tlsAgentOptions(tls: TLSConfig): HttpsAgentOptions {
-  const pem = (inline: string | undefined, file: string | undefined): string | Buffer | undefined => (inline !== undefined && inline !== '' ? inline : file !== undefined && file !== '' ? readFileSync(file) : undefined);
-  const ca = pem(tls.ca, tls.ca_file);
-  const cert = pem(tls.cert, tls.cert_file);
-  const key = pem(tls.key, tls.key_file);
-  if (ca !== undefined) checkPemCertificates(ca, tls.ca !== undefined && tls.ca !== '' ? 'tls_config.ca' : (tls.ca_file ?? 'the CA file'));
-  return {
-    rejectUnauthorized: !tls.insecure_skip_verify,
-    ...(ca !== undefined ? { ca } : {}),
-    ...(cert !== undefined ? { cert } : {}),
-    ...(key !== undefined ? { key } : {}),
-    ...(tls.server_name !== undefined ? { servername: tls.server_name } : {}),
-    ...(tls.min_version !== undefined ? { minVersion: NODE_TLS_VERSIONS[tls.min_version] } : {}),
-    ...(tls.max_version !== undefined ? { maxVersion: NODE_TLS_VERSIONS[tls.max_version] } : {}),
-  };
-}
-
 function httpsAgent(tls: TLSConfig): HttpsAgent {
-  return new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsAgentOptions(tls) });
-}
-
-/** Inode, size and mtime of each TLS file of `tls` (inline PEM does not change). */
-function tlsFilesStamp(tls: TLSConfig): string {
-  return [tls.ca_file, tls.cert_file, tls.key_file]
-    .filter((f): f is string => f !== undefined && f !== '')
-    .map((f) => {
-      try {
-        const st = statSync(f, { bigint: true });
-        return `${st.ino}:${st.size}:${st.mtimeNs}`;
-      } catch {
-        return 'missing';
-      }
-    })
-    .join('|') || 'none';
+  return new HttpsAgent({ keepAlive: true, maxSockets: 1, ...nodeTlsOptions(tls, (f) => readFileSync(f)) });
 }

@@ -3,7 +3,7 @@ import { gunzip } from 'node:zlib';
 import type { Logger } from '../common/index.js';
 import type { HttpSDConfig } from '../config/index.js';
 import { authorizationHeader } from './auth-header.js';
-import { readTlsOptions } from './http.js';
+import { originOf, readTlsOptions } from './http.js';
 import { Http1Client, type Http1Response, type Origin } from './http1.js';
 import { RefreshDiscovery } from './refresh-sd.js';
 import { parseTargetGroups, type TargetGroup } from './target.js';
@@ -45,11 +45,7 @@ export class HttpDiscovery extends RefreshDiscovery {
     private readonly maxBytes = HTTP_SD_MAX_BYTES,
   ) {
     super('http_sd', cfg.refresh_interval, onUpdate, logger);
-    const u = new URL(cfg.url);
-    const tls = u.protocol === 'https:';
-    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-    this.origin = { host, port: u.port === '' ? (tls ? 443 : 80) : Number(u.port), tls };
-    this.path = `${u.pathname}${u.search}`;
+    ({ origin: this.origin, path: this.path } = originOf(new URL(cfg.url)));
   }
 
   protected describe(): Record<string, unknown> {

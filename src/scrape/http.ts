@@ -1,9 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
-import { createSecureContext } from 'node:tls';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { checkPemCertificates } from '../common/index.js';
-import type { ScrapeConfig } from '../config/index.js';
+import { type ScrapeConfig, TlsSettingsError, nodeTlsOptions, tlsFilePaths, tlsFilesStamp } from '../config/index.js';
 import { authorizationHeader } from './auth-header.js';
 import { Http1Client, type Http1Response, type Origin, type TlsOptions } from './http1.js';
 import { ScrapeError } from './errors.js';
@@ -59,7 +57,7 @@ export class ScrapeClient {
   private constructor(
     private readonly cfg: ScrapeConfig,
     private http: Http1Client,
-    /** Identity (inode, size, mtime) of the TLS files the client was built from; '' for http. */
+    /** Identity (inode, size, mtime) of the TLS files the client was built from; '' when it uses none. */
     private tlsStamp: string,
     private readonly tlsCheckIntervalMs: number,
   ) {
@@ -76,7 +74,7 @@ export class ScrapeClient {
    */
   static async create(cfg: ScrapeConfig, opts: ScrapeClientOptions = {}): Promise<ScrapeClient> {
     const every = opts.tlsCheckIntervalMs ?? TLS_CHECK_INTERVAL_MS;
-    const stamp = tlsFiles(cfg).length === 0 ? '' : await tlsFilesStamp(cfg);
+    const stamp = tlsFilesStamp(cfg.tls_config);
     return new ScrapeClient(cfg, new Http1Client(await readTlsOptions(cfg)), stamp, every);
   }
 
@@ -98,7 +96,7 @@ export class ScrapeClient {
     if (performance.now() - this.tlsCheckedAt < this.tlsCheckIntervalMs) return undefined;
     this.tlsCheckedAt = performance.now();
     this.tlsCheck = (async () => {
-      const stamp = await tlsFilesStamp(this.cfg);
+      const stamp = tlsFilesStamp(this.cfg.tls_config);
       if (stamp === this.tlsStamp) return;
       const opts = await readTlsOptions(this.cfg);
       if (this.closed) return;
@@ -203,7 +201,7 @@ export class ScrapeClient {
 }
 
 /** Where to connect for `u` (http or https) and the request target. */
-function originOf(u: URL): { origin: Origin; path: string } {
+export function originOf(u: URL): { origin: Origin; path: string } {
   const secure = u.protocol === 'https:';
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
   return { origin: { host, port: u.port === '' ? (secure ? 443 : 80) : Number(u.port), tls: secure }, path: `${u.pathname}${u.search}` };
@@ -226,60 +224,25 @@ function isDomainOrSubdomain(sub: string, parent: string): boolean {
   return sub.endsWith(parent) && sub[sub.length - parent.length - 1] === '.';
 }
 
-function tlsFiles(cfg: ScrapeConfig): string[] {
-  const t = cfg.tls_config;
-  return [t.ca_file, t.cert_file, t.key_file].filter((f): f is string => f !== undefined);
-}
-
-/** Identity of the job's TLS files: inode, size and mtime of each (a missing one is marked). */
-async function tlsFilesStamp(cfg: ScrapeConfig): Promise<string> {
-  const parts = await Promise.all(
-    tlsFiles(cfg).map(async (f) => {
+/**
+ * The TLS options of a job: inline `ca`/`cert`/`key` as written (they never change), the
+ * files read now; throws ScrapeError naming an unreadable file or unusable settings.
+ */
+export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_config'>): Promise<TlsOptions> {
+  const contents = new Map<string, Buffer>();
+  await Promise.all(
+    tlsFilePaths(cfg.tls_config).map(async (f) => {
       try {
-        const st = await stat(f, { bigint: true });
-        return `${st.ino}:${st.size}:${st.mtimeNs}`;
-      } catch {
-        return 'missing';
+        contents.set(f, await readFile(f));
+      } catch (err) {
+        throw new ScrapeError(`job ${cfg.job_name}: cannot read TLS file ${f}`, { cause: err });
       }
     }),
   );
-  return parts.join('|') || 'none';
-}
-
-const NODE_TLS_VERSIONS = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' } as const;
-
-/**
- * The TLS options of a job: inline `ca`/`cert`/`key` as written (they never change), the
- * files read now; throws ScrapeError naming an unreadable file.
- */
-export async function readTlsOptions(cfg: Pick<ScrapeConfig, 'job_name' | 'tls_config'>): Promise<TlsOptions> {
-  const t = cfg.tls_config;
-  const read = async (inline: string | undefined, f: string | undefined): Promise<Buffer | undefined> => {
-    if (inline !== undefined && inline !== '') return Buffer.from(inline);
-    if (f === undefined || f === '') return undefined;
-    try {
-      return await readFile(f);
-    } catch (err) {
-      throw new ScrapeError(`job ${cfg.job_name}: cannot read TLS file ${f}`, { cause: err });
-    }
-  };
-  const [ca, cert, key] = await Promise.all([read(t.ca, t.ca_file), read(t.cert, t.cert_file), read(t.key, t.key_file)]);
-  const opts: { -readonly [K in keyof TlsOptions]: TlsOptions[K] } = { rejectUnauthorized: !t.insecure_skip_verify };
-  if (ca !== undefined) opts.ca = ca;
-  if (cert !== undefined) opts.cert = cert;
-  if (key !== undefined) opts.key = key;
-  if (t.server_name !== undefined) opts.servername = t.server_name;
-  if (t.min_version !== undefined) opts.minVersion = NODE_TLS_VERSIONS[t.min_version];
-  if (t.max_version !== undefined) opts.maxVersion = NODE_TLS_VERSIONS[t.max_version];
   try {
-    // Fails here, naming the job, rather than at each connection: a bad PEM, a key that does not
-    // match. Node ignores a CA file without a valid certificate; Prometheus refuses it.
-    if (ca !== undefined) checkPemCertificates(ca, t.ca !== undefined && t.ca !== '' ? 'tls_config.ca' : 'the CA file');
-    createSecureContext({ ...opts });
+    return nodeTlsOptions(cfg.tls_config, (f) => contents.get(f)!);
   } catch (err) {
-    const what = [t.ca !== undefined ? 'ca' : t.ca_file, t.cert !== undefined ? 'cert' : t.cert_file, t.key !== undefined ? 'key' : t.key_file].filter((f) => f !== undefined && f !== '');
-    const inline = [t.ca, t.cert, t.key].some((x) => x !== undefined && x !== '');
-    throw new ScrapeError(`job ${cfg.job_name}: invalid TLS ${inline ? 'settings' : 'files'} (${what.join(', ')}): ${(err as Error).message}`, { cause: err });
+    if (err instanceof TlsSettingsError) throw new ScrapeError(`job ${cfg.job_name}: ${err.message}`, { cause: err });
+    throw err;
   }
-  return opts;
 }
