@@ -9,6 +9,14 @@ import { DiskQueue } from './disk-queue.js';
 import { type RemoteSample, WriteRequestEncoder, dropOldSamples, encodeLabels } from './encode.js';
 import { compress, uncompress } from './snappy.js';
 
+/** A batch being sent: its request, samples left, newest timestamp, oldest kept (-Infinity: not known). */
+interface AgedBatch {
+  raw: Uint8Array;
+  samples: number;
+  readonly maxT: number;
+  lowest: number;
+}
+
 /** Counters of one remote-write destination since this process started (pending: now). */
 export interface RemoteWriteStats {
   readonly name: string;
@@ -190,38 +198,17 @@ export class RemoteWriter {
       const batch = this.queue.peek(q.max_samples_per_send);
       if (batch === undefined) continue;
       const parts = batch.payloads.map((p) => uncompress(p));
-      let raw: Uint8Array = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      /** The request still to send (old samples dropped), its sample count and oldest timestamp. */
+      const left: AgedBatch = { raw: parts.length === 1 ? parts[0]! : Buffer.concat(parts), samples: batch.samples, maxT: batch.maxT, lowest: -Infinity };
       let body: Uint8Array | undefined;
-      /** Samples of the batch still to send, and the oldest timestamp among them (-Infinity: not known). */
-      let samples = batch.samples;
-      let lowest = -Infinity;
       let backoff = q.min_backoff;
       for (;;) {
-        if (q.sample_age_limit > 0) {
-          const minT = Date.now() - q.sample_age_limit;
-          let old = 0;
-          if (batch.maxT < minT) old = samples;
-          else if (lowest < minT) {
-            try {
-              const f = dropOldSamples(raw, minT);
-              raw = f.req;
-              lowest = f.lowest;
-              old = f.dropped;
-            } catch (err) {
-              // Not expected (the queue holds our own encoding, CRC-checked): send the batch as it is.
-              this.o.logger.warn({ remote: this.name, err }, 'remote write: cannot filter a batch by sample_age_limit');
-              lowest = Infinity;
-            }
-          }
-          if (old > 0) {
-            this.s.dropped += old;
-            samples -= old;
-            body = undefined;
-            this.o.logger.debug({ remote: this.name, samples: old }, 'remote write: samples older than sample_age_limit dropped');
-          }
-          if (samples === 0) break;
+        if (q.sample_age_limit > 0 && this.dropAged(left, Date.now() - q.sample_age_limit) > 0) {
+          body = undefined;
+          if (left.samples === 0) break;
         }
-        body ??= compress(raw);
+        const samples = left.samples;
+        body ??= compress(left.raw);
         const r = await this.client.send(body, signal);
         if (signal.aborted) return;
         if (r.ok) {
@@ -243,5 +230,32 @@ export class RemoteWriter {
       this.queue.ack(batch.end, batch.samples);
       this.oldestUnsent = this.queue.pending > 0 ? Date.now() : 0;
     }
+  }
+
+  /**
+   * Drops from `b` the samples older than `minT` (ms), counting them as dropped; returns how
+   * many. Cheap when nothing can be old: the batch's newest and the kept oldest timestamps
+   * are checked first.
+   */
+  private dropAged(b: AgedBatch, minT: number): number {
+    let old = 0;
+    if (b.maxT < minT) old = b.samples;
+    else if (b.lowest < minT) {
+      try {
+        const f = dropOldSamples(b.raw, minT);
+        b.raw = f.req;
+        b.lowest = f.lowest;
+        old = f.dropped;
+      } catch (err) {
+        // Not expected (the queue holds our own encoding, CRC-checked): send the batch as it is.
+        this.o.logger.warn({ remote: this.name, err }, 'remote write: cannot filter a batch by sample_age_limit');
+        b.lowest = Infinity;
+      }
+    }
+    if (old === 0) return 0;
+    this.s.dropped += old;
+    b.samples -= old;
+    this.o.logger.debug({ remote: this.name, samples: old }, 'remote write: samples older than sample_age_limit dropped');
+    return old;
   }
 }
