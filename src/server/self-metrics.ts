@@ -36,7 +36,7 @@ export interface SelfMetricSources {
 type Read<T> = () => readonly T[];
 
 /** A gauge or counter whose labelled values are recomputed from `rows` at each collection. */
-function derived<T, L extends string>(
+export function derived<T, L extends string>(
   registry: Registry,
   kind: 'gauge' | 'counter',
   name: string,

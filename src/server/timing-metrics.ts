@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { derived } from './self-metrics.js';
 
 // How long scrapes and rule evaluations take, as histograms fed by hooks (the scrape loops
 // and rule groups call them), plus per-group gauges read from the rule manager at /metrics
@@ -63,19 +64,11 @@ export function ruleTimingMetrics(registry: Registry, groups: () => readonly Rul
   const evaluations = new Counter({ name: 'vigie_rule_evaluations_total', help: 'Rule evaluations.', labelNames, registers: [registry] });
   const failures = new Counter({ name: 'vigie_rule_evaluation_failures_total', help: 'Rule evaluations that failed.', labelNames, registers: [registry] });
   const iterations = new Counter({ name: 'vigie_rule_group_iterations_total', help: 'Completed evaluations of each rule group.', labelNames, registers: [registry] });
-  const perGroup = (kind: 'gauge' | 'counter', name: string, help: string, read: (g: RuleGroupStat) => number | undefined): void => {
-    const collect = function (this: Gauge<'rule_group'> | Counter<'rule_group'>): void {
-      this.reset();
-      for (const g of groups()) {
-        const v = read(g);
-        if (v === undefined) continue;
-        if (this instanceof Gauge) this.set({ rule_group: g.key }, v);
-        else this.inc({ rule_group: g.key }, v);
-      }
-    };
-    if (kind === 'gauge') new Gauge({ name, help, labelNames, registers: [registry], collect });
-    else new Counter({ name, help, labelNames, registers: [registry], collect });
-  };
+  const perGroup = (kind: 'gauge' | 'counter', name: string, help: string, read: (g: RuleGroupStat) => number | undefined): void =>
+    derived(registry, kind, name, help, labelNames, groups, (g, set) => {
+      const v = read(g);
+      if (v !== undefined) set({ rule_group: g.key }, v);
+    });
   const evaluated = (g: RuleGroupStat): boolean => g.lastEvaluation > 0;
   perGroup('gauge', 'vigie_rule_group_last_duration_seconds', 'Duration of the last evaluation of each rule group.', (g) => (evaluated(g) ? g.evaluationMs / 1000 : undefined));
   perGroup('gauge', 'vigie_rule_group_last_evaluation_timestamp_seconds', 'When each rule group was last evaluated (0: never).', (g) => g.lastEvaluation / 1000);
