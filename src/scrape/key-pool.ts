@@ -1,3 +1,5 @@
+import { copyInto, probeInsert } from './open-table.js';
+
 /**
  * Series texts (`name{labels}` as exposed, UTF-8) shared by the scrape caches of every loop:
  * each distinct text is stored once and counted by the cache entries that hold it. Targets of
@@ -96,20 +98,16 @@ export class KeyPool {
     const id = this.ids++;
     if (id >= this.off.length) {
       const n = this.off.length * 2;
-      this.off = grown(new Uint32Array(n), this.off);
-      this.len = grown(new Uint32Array(n), this.len);
-      this.keyHash = grown(new Uint32Array(n), this.keyHash);
-      this.uses = grown(new Uint32Array(n), this.uses);
+      this.off = copyInto(new Uint32Array(n), this.off);
+      this.len = copyInto(new Uint32Array(n), this.len);
+      this.keyHash = copyInto(new Uint32Array(n), this.keyHash);
+      this.uses = copyInto(new Uint32Array(n), this.uses);
     }
     return id;
   }
 
   private insert(id: number): void {
-    const t = this.table;
-    const mask = t.length - 1;
-    let j = this.keyHash[id]! & mask;
-    while (t[j] !== 0) j = (j + 1) & mask;
-    t[j] = id + 1;
+    probeInsert(this.table, this.keyHash[id]!, id + 1);
   }
 
   /** Takes `id` out of the table, shifting back the entries after it (no tombstones). */
@@ -158,7 +156,3 @@ export class KeyPool {
   }
 }
 
-function grown(dst: Uint32Array, src: Uint32Array): Uint32Array {
-  dst.set(src);
-  return dst;
-}

@@ -1,4 +1,5 @@
 import { KeyPool } from './key-pool.js';
+import { copyInto, probeInsert } from './open-table.js';
 
 /** Entry states in `live`. */
 const FREE = 0;
@@ -117,11 +118,7 @@ export class SeriesCache {
   }
 
   private insert(e: number): void {
-    const t = this.table;
-    const mask = t.length - 1;
-    let j = this.keyHash[e]! & mask;
-    while (t[j] !== 0) j = (j + 1) & mask;
-    t[j] = e + 1;
+    probeInsert(this.table, this.keyHash[e]!, e + 1);
   }
 
   private rebuild(size: number): void {
@@ -139,7 +136,3 @@ export class SeriesCache {
   }
 }
 
-function copyInto<T extends Float64Array | Uint32Array | Uint8Array>(dst: T, src: T): T {
-  dst.set(src);
-  return dst;
-}
